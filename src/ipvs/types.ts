@@ -84,3 +84,27 @@ export interface IpvsBackend {
   /** Apply commands in order (one batch), then re-read. Never throws for a failed command. */
   apply(commands: readonly IpvsCommand[]): Promise<BatchResult>;
 }
+
+/**
+ * How the director wants one destination to be:
+ * - 'must': present with exactly these attributes (add or edit);
+ * - 'if-present': when present, make it exactly this; when absent, leave it absent
+ *   (a quiesced real with readdquiescent=no: an operator may delete it by hand);
+ * - 'keep': leave whatever is there alone (no verdict yet; adopted at start-up).
+ */
+export type DesiredMode = 'must' | 'if-present' | 'keep';
+
+/** One destination of the desired table. */
+export interface DesiredDest extends IpvsDest {
+  readonly mode: DesiredMode;
+}
+
+/** One owned virtual service of the desired table. Destinations not listed are stale and removed. */
+export interface DesiredService {
+  readonly service: IpvsService;
+  /** Keyed by DesiredDest.addr. */
+  readonly dests: ReadonlyMap<string, DesiredDest>;
+}
+
+/** The services we own and what they should hold. Services not in it are never touched. */
+export type DesiredTable = ReadonlyMap<ServiceKey, DesiredService>;
