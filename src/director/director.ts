@@ -1,0 +1,382 @@
+// The director: a state machine from check verdicts to transitions, with
+// ldirectord's log lines and email alerts, and the desired IPVS table.
+// No I/O and no clock: the daemon passes `now` and the tables it read, and
+// carries out the returned events and commands.
+import { CheckCode, type CheckResult } from '../checks/result.js';
+import type { Config, RealServer, VirtualService } from '../config/model.js';
+import { ipvsServiceOf } from '../ipvs/table.js';
+import type { DesiredTable, IpvsCommand, IpvsTable } from '../ipvs/types.js';
+import { desiredTable } from './desired.js';
+import * as msg from './messages.js';
+import { destOf, fallbackDest, hostPort, removalTarget, type Pair } from './pairs.js';
+import { TableView, sameDest } from './view.js';
+
+/** What the director asks the daemon to do. */
+export type DirectorEvent =
+  | { readonly kind: 'log'; readonly message: string }
+  | {
+      readonly kind: 'email';
+      readonly subject: string;
+      readonly virtual: VirtualService;
+      /** `ip:port` of the real, the key of ldirectord's re-send bookkeeping. */
+      readonly rserver: string;
+      /** ldirectord's `currenttime`: 0 = no re-send tracking, else seconds since the epoch. */
+      readonly time: number;
+    }
+  | { readonly kind: 'fallbackcommand'; readonly virtual: VirtualService; readonly status: 'start' | 'stop' };
+
+/** Events plus the commands that the desired table cannot express (re-sent or removed virtuals). */
+export interface Step {
+  readonly events: DirectorEvent[];
+  readonly commands: IpvsCommand[];
+}
+
+/** State of one real within one virtual. */
+export type RealStatus = 'unknown' | 'up' | 'down';
+
+/** Per virtual/real pair. */
+export interface PairState {
+  status: RealStatus;
+  /** Epoch ms of the last transition. */
+  since: number;
+  /** Down and quiescent, first verdict: put it in the table with weight 0 once (ldirectord's start-up end state). */
+  placeQuiesced: boolean;
+}
+
+/** Per unique check (shared by every virtual that has the same real and check settings). */
+export interface CheckState {
+  failcount: number;
+  last?: CheckResult;
+  /** Most recent results, newest last (bounded). */
+  readonly history: CheckResult[];
+}
+
+/** Per virtual. */
+interface VirtualState {
+  /** Last fallbackcommand status run, as do_fallback_command tracks it. */
+  command?: 'start' | 'stop';
+}
+
+const HISTORY = 10;
+
+/** The state machine. One instance lives for the whole daemon; reload() swaps the config in. */
+export class Director {
+  #config: Config;
+  #pairs: Pair[] = [];
+  #byCheck = new Map<string, Pair[]>();
+  #byVirtual = new Map<VirtualService, Pair[]>();
+  readonly #pairState = new Map<string, PairState>();
+  readonly #checkState = new Map<string, CheckState>();
+  readonly #virtualState = new Map<string, VirtualState>();
+  readonly #view = new TableView();
+
+  constructor(config: Config) {
+    this.#config = config;
+    this.#index(config);
+  }
+
+  /** The config in force. */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /** Start-up: adopt what the table holds, purge stale reals, create or re-send the virtuals. */
+  start(table: IpvsTable, now: number): Step {
+    return this.#adopt(table, now);
+  }
+
+  /**
+   * Reload: swap in a new config. Checks whose identity did not change keep their
+   * state and counters; virtuals gone from the config are purged from the table.
+   */
+  reload(config: Config, table: IpvsTable, now: number): Step {
+    const removed = this.#config.virtuals.filter((old) => !config.virtuals.some((v) => v.id === old.id));
+    this.#config = config;
+    this.#index(config);
+    this.#forget();
+    const step = this.#adopt(table, now);
+    for (const v of removed) {
+      if (!this.#view.hasService(v)) continue;
+      this.#view.removeService(v);
+      step.events.push(log(msg.purgedVirtual('start', v.addr)));
+      step.commands.push({ op: 'delete-service', service: ipvsServiceOf(v) });
+    }
+    return step;
+  }
+
+  /** A check verdict for one unique check. INCONCLUSIVE results change nothing. */
+  verdict(checkId: string, result: CheckResult, now: number): Step {
+    const pairs = this.#byCheck.get(checkId);
+    const events: DirectorEvent[] = [];
+    if (!pairs) return { events, commands: [] };
+    const check = this.#check(checkId);
+    check.last = result;
+    check.history.push(result);
+    if (check.history.length > HISTORY) check.history.shift();
+    if (result.code === CheckCode.INCONCLUSIVE) return { events, commands: [] };
+    if (result.ok) this.#up(pairs, check, now, events);
+    else this.#down(pairs, check, result.code === CheckCode.MAINT, now, events);
+    return { events, commands: [] };
+  }
+
+  /** The daemon read or verified the table: take it as the new picture. */
+  observe(table: IpvsTable): void {
+    this.#view.observe(table);
+    for (const pair of this.#pairs) {
+      const state = this.#pair(pair);
+      if (state.placeQuiesced && this.#view.dest(pair.virtual, destOf(pair).addr)) state.placeQuiesced = false;
+    }
+  }
+
+  /** Stop: for cleanstop virtuals, purge the up reals and the virtual (ld_stop). */
+  stop(): Step {
+    const step: Step = { events: [], commands: [] };
+    for (const v of this.#config.virtuals) {
+      if (!v.cleanstop) continue;
+      for (const pair of this.#byVirtual.get(v) ?? []) {
+        if (this.#pair(pair).status !== 'up') continue;
+        const line = msg.purgedReal('stop', pair.real.addr, v.addr);
+        step.events.push(log(line), email(line, v, pair.real.addr, 0));
+      }
+      step.events.push(log(msg.purgedVirtual('stop', v.addr)));
+      step.commands.push({ op: 'delete-service', service: ipvsServiceOf(v) });
+      this.#view.removeService(v);
+    }
+    return step;
+  }
+
+  /** What the table should hold for the virtuals we own. */
+  desired(): DesiredTable {
+    return desiredTable(
+      this.#config,
+      (v) => this.#byVirtual.get(v) ?? [],
+      (p) => this.#pair(p),
+      (v) => this.#settled(v),
+    );
+  }
+
+  /** State of a real within a virtual (for reports). */
+  pairState(virtual: VirtualService, real: RealServer): PairState | undefined {
+    return this.#pairState.get(pairKey(virtual, real));
+  }
+
+  /** State of a unique check (for reports). */
+  checkState(checkId: string): CheckState | undefined {
+    return this.#checkState.get(checkId);
+  }
+
+  #index(config: Config): void {
+    this.#pairs = [];
+    this.#byCheck = new Map();
+    this.#byVirtual = new Map();
+    for (const virtual of config.virtuals) {
+      const own: Pair[] = [];
+      this.#byVirtual.set(virtual, own);
+      for (const real of virtual.reals) {
+        const pair: Pair = { virtual, real, key: pairKey(virtual, real) };
+        this.#pairs.push(pair);
+        own.push(pair);
+        const list = this.#byCheck.get(real.checkId);
+        if (list) list.push(pair);
+        else this.#byCheck.set(real.checkId, [pair]);
+      }
+    }
+  }
+
+  /** Drop state of pairs, checks and virtuals the new config no longer has. */
+  #forget(): void {
+    const pairs = new Set(this.#pairs.map((p) => p.key));
+    for (const key of this.#pairState.keys()) if (!pairs.has(key)) this.#pairState.delete(key);
+    for (const id of this.#checkState.keys()) if (!this.#byCheck.has(id)) this.#checkState.delete(id);
+    const virtuals = new Set(this.#config.virtuals.map((v) => v.id));
+    for (const id of this.#virtualState.keys()) if (!virtuals.has(id)) this.#virtualState.delete(id);
+  }
+
+  #adopt(table: IpvsTable, now: number): Step {
+    this.#view.observe(table);
+    const step: Step = { events: [], commands: [] };
+    for (const v of this.#config.virtuals) {
+      if (this.#view.hasService(v)) {
+        step.events.push(log(msg.changedVirtual(v.addr)));
+        step.commands.push({ op: 'edit-service', service: ipvsServiceOf(v) });
+      } else {
+        step.events.push(log(msg.addedVirtual(v.addr)));
+        this.#view.addService(v);
+      }
+    }
+    for (const v of this.#config.virtuals) this.#adoptVirtual(v, now, step.events);
+    return step;
+  }
+
+  #adoptVirtual(v: VirtualService, now: number, events: DirectorEvent[]): void {
+    const pairs = this.#byVirtual.get(v) ?? [];
+    const known = new Set(pairs.map((p) => destOf(p).addr));
+    if (v.fallback) known.add(fallbackDest(v, v.fallback).addr);
+    for (const dest of this.#view.dests(v)) {
+      if (known.has(dest.addr)) continue;
+      const line = msg.purgedReal('start', dest.addr, v.addr);
+      events.push(log(line), email(line, v, dest.addr, 0));
+      this.#view.removeDest(v, dest.addr);
+    }
+    for (const pair of pairs) {
+      if (this.#pairState.has(pair.key)) continue;
+      const entry = this.#view.dest(v, destOf(pair).addr);
+      const state: PairState = { status: 'unknown', since: now, placeQuiesced: false };
+      this.#pairState.set(pair.key, state);
+      // ldirectord adopts reals it finds serving (weight > 0) as up, before any check.
+      if (entry && entry.weight > 0) {
+        state.status = 'up';
+        this.#restore(pair, events);
+        this.#fallbackOff(v, events);
+      }
+    }
+  }
+
+  #up(pairs: Pair[], check: CheckState, now: number, events: DirectorEvent[]): void {
+    if (check.failcount > 0) events.push(log(msg.resetSoftFailure(pairs[0]!.real.addr, pairs[0]!.virtual.id)));
+    check.failcount = 0;
+    for (const pair of pairs) {
+      const state = this.#pair(pair);
+      if (state.status === 'up') continue;
+      Object.assign(state, { status: 'up', since: now, placeQuiesced: false });
+      this.#restore(pair, events);
+      this.#fallbackOff(pair.virtual, events);
+    }
+  }
+
+  #down(pairs: Pair[], check: CheckState, forced: boolean, now: number, events: DirectorEvent[]): void {
+    const states = pairs.map((p) => this.#pair(p));
+    // A real already down is not counted again (ldirectord's _service_down returns early).
+    if (!forced && states.every((s) => s.status === 'down')) return;
+    check.failcount += 1;
+    pairs.forEach((pair, i) => {
+      const state = states[i]!;
+      const { real, virtual } = pair;
+      if (state.status === 'down') return;
+      if (state.status === 'up' && !forced && check.failcount < virtual.failurecount) {
+        events.push(log(msg.softFailure(real.addr, virtual.id, check.failcount, virtual.failurecount)));
+        return;
+      }
+      const first = state.status === 'unknown';
+      Object.assign(state, { status: 'down', since: now, placeQuiesced: false });
+      this.#remove(pair, state, first, now, events);
+      this.#fallbackOn(virtual, events);
+    });
+  }
+
+  /** _restore_service for a real: add it, or restore its attributes, logging what changed. */
+  #restore(pair: Pair, events: DirectorEvent[]): void {
+    const { virtual: v, real: r } = pair;
+    const want = destOf(pair);
+    const entry = this.#view.dest(v, want.addr);
+    if (entry && sameDest(entry, want)) return;
+    const line = entry ? msg.restored('real', r.addr, v.addr, r.weight) : msg.added('real', r.addr, v.addr, r.weight);
+    events.push(log(line), email(line, v, r.addr, 0));
+    this.#view.setDest(v, want);
+  }
+
+  /** _remove_service for a real: quiesce or delete it, as the virtual's quiescent says. */
+  #remove(pair: Pair, state: PairState, first: boolean, now: number, events: DirectorEvent[]): void {
+    const { virtual: v, real: r } = pair;
+    const found = removalTarget(this.#view, pair);
+    const secs = Math.floor(now / 1000);
+    if (!v.quiescent) {
+      if (!found) return;
+      const line = msg.deleted('real', found.addr, v.addr, found.mappedFrom);
+      events.push(log(line), email(line, v, found.addr, secs));
+      this.#view.removeDest(v, found.addr);
+      return;
+    }
+    const zero = { ...destOf(pair), weight: 0 };
+    if (found) {
+      if (found.dest.weight === 0 && found.dest.forward === r.forward) return;
+      const line = msg.quiescent(found.addr, v.addr, found.mappedFrom);
+      events.push(log(line), email(line, v, found.addr, secs));
+      this.#view.setDest(v, { ...found.dest, weight: 0 });
+      return;
+    }
+    if (this.#config.global.readdquiescent) {
+      events.push(log(msg.readdQuiescent(r.addr, v.addr)), email(msg.quiescent(r.addr, v.addr), v, r.addr, secs));
+    } else if (first) {
+      // ldirectord reaches "in the table with weight 0" by adding then quiescing; we place it directly.
+      const line = msg.quiescent(r.addr, v.addr);
+      events.push(log(line), email(line, v, r.addr, secs));
+      state.placeQuiesced = true;
+    } else {
+      return;
+    }
+    this.#view.setDest(v, zero);
+  }
+
+  /** fallback_on: when no real of the virtual is up, add the fallback and run `fallbackcommand start`. */
+  #fallbackOn(v: VirtualService, events: DirectorEvent[]): void {
+    if (!this.#settled(v) || this.#anyUp(v)) return;
+    if (v.fallback) {
+      const want = fallbackDest(v, v.fallback);
+      const entry = this.#view.dest(v, want.addr);
+      if (!entry || !sameDest(entry, want)) {
+        const f = hostPort(v.fallback.ip, v.fallback.port);
+        const line = entry ? msg.restored('fallback', f, v.addr, 1) : msg.added('fallback', f, v.addr, 1);
+        events.push(log(line), email(line, v, f, 0));
+        this.#view.setDest(v, want);
+      }
+    }
+    this.#command(v, 'start', events);
+  }
+
+  /** fallback_off: a real is up again, remove the fallback and run `fallbackcommand stop`. */
+  #fallbackOff(v: VirtualService, events: DirectorEvent[]): void {
+    if (v.fallback) {
+      const want = fallbackDest(v, v.fallback);
+      if (this.#view.dest(v, want.addr)) {
+        const f = hostPort(v.fallback.ip, v.fallback.port);
+        const line = msg.deleted('fallback', want.addr, v.addr, want.addr === f ? undefined : f);
+        events.push(log(line), email(line, v, want.addr, 0));
+        this.#view.removeDest(v, want.addr);
+      }
+    }
+    this.#command(v, 'stop', events);
+  }
+
+  #command(v: VirtualService, status: 'start' | 'stop', events: DirectorEvent[]): void {
+    const state = this.#virtualState.get(v.id) ?? {};
+    this.#virtualState.set(v.id, state);
+    if (state.command === status) return;
+    state.command = status;
+    if (v.fallbackcommand) events.push({ kind: 'fallbackcommand', virtual: v, status });
+  }
+
+  /** A virtual's fallback can be decided once a real is up or every real has a verdict. */
+  #settled(v: VirtualService): boolean {
+    const pairs = this.#byVirtual.get(v) ?? [];
+    return pairs.some((p) => this.#pair(p).status === 'up') || pairs.every((p) => this.#pair(p).status !== 'unknown');
+  }
+
+  #anyUp(v: VirtualService): boolean {
+    return (this.#byVirtual.get(v) ?? []).some((p) => this.#pair(p).status === 'up');
+  }
+
+  #pair(pair: Pair): PairState {
+    let state = this.#pairState.get(pair.key);
+    if (!state) this.#pairState.set(pair.key, (state = { status: 'unknown', since: 0, placeQuiesced: false }));
+    return state;
+  }
+
+  #check(checkId: string): CheckState {
+    let state = this.#checkState.get(checkId);
+    if (!state) this.#checkState.set(checkId, (state = { failcount: 0, history: [] }));
+    return state;
+  }
+}
+
+function pairKey(v: VirtualService, r: RealServer): string {
+  return `${v.id}|${r.checkId}`;
+}
+
+function log(message: string): DirectorEvent {
+  return { kind: 'log', message };
+}
+
+function email(subject: string, virtual: VirtualService, rserver: string, time: number): DirectorEvent {
+  return { kind: 'email', subject, virtual, rserver, time };
+}
