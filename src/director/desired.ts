@@ -1,9 +1,9 @@
 // From the director's state to the table it wants for each owned virtual.
 import type { Config, VirtualService } from '../config/model.js';
-import { ipvsServiceOf, serviceKey } from '../ipvs/table.js';
+import { destOf, fallbackDestOf, serviceKey, serviceOf } from '../ipvs/table.js';
 import type { DesiredDest, DesiredService, DesiredTable } from '../ipvs/types.js';
 import type { PairState } from './director.js';
-import { destOf, fallbackDest, type Pair } from './pairs.js';
+import type { Pair } from './pairs.js';
 
 /** A stronger claim on a table address wins when two entries map to it. */
 const RANK = { keep: 0, 'if-present': 1, must: 2 } as const;
@@ -30,7 +30,7 @@ export function desiredTable(
     let anyUp = false;
     for (const pair of pairsOf(v)) {
       const state = stateOf(pair);
-      const dest = destOf(pair);
+      const dest = destOf(v, pair.real);
       if (state.status === 'up') {
         anyUp = true;
         put({ ...dest, mode: 'must' });
@@ -41,11 +41,11 @@ export function desiredTable(
       }
     }
     if (v.fallback) {
-      const dest = fallbackDest(v, v.fallback);
+      const dest = fallbackDestOf(v, v.fallback);
       if (!settled(v)) put({ ...dest, mode: 'keep' });
       else if (!anyUp) put({ ...dest, mode: 'must' });
     }
-    const service = ipvsServiceOf(v);
+    const service = serviceOf(v);
     table.set(serviceKey(service), { service, dests });
   }
   return table;

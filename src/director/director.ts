@@ -4,12 +4,12 @@
 // carries out the returned events and commands.
 import { CheckCode, type CheckResult } from '../checks/result.js';
 import type { Config, RealServer, VirtualService } from '../config/model.js';
-import { ipvsServiceOf } from '../ipvs/table.js';
+import { destOf, fallbackDestOf, formatAddr, sameDest, serviceOf } from '../ipvs/table.js';
 import type { DesiredTable, IpvsCommand, IpvsTable } from '../ipvs/types.js';
 import { desiredTable } from './desired.js';
 import * as msg from './messages.js';
-import { destOf, fallbackDest, hostPort, removalTarget, type Pair } from './pairs.js';
-import { TableView, sameDest } from './view.js';
+import { removalTarget, type Pair } from './pairs.js';
+import { TableView } from './view.js';
 
 /** What the director asks the daemon to do. */
 export type DirectorEvent =
@@ -99,7 +99,7 @@ export class Director {
       if (!this.#view.hasService(v)) continue;
       this.#view.removeService(v);
       step.events.push(log(msg.purgedVirtual('start', v.addr)));
-      step.commands.push({ op: 'delete-service', service: ipvsServiceOf(v) });
+      step.commands.push({ op: 'delete-service', service: serviceOf(v) });
     }
     return step;
   }
@@ -124,7 +124,7 @@ export class Director {
     this.#view.observe(table);
     for (const pair of this.#pairs) {
       const state = this.#pair(pair);
-      if (state.placeQuiesced && this.#view.dest(pair.virtual, destOf(pair).addr)) state.placeQuiesced = false;
+      if (state.placeQuiesced && this.#view.dest(pair.virtual, destOf(pair.virtual, pair.real).addr)) state.placeQuiesced = false;
     }
   }
 
@@ -139,7 +139,7 @@ export class Director {
         step.events.push(log(line), email(line, v, pair.real.addr, 0));
       }
       step.events.push(log(msg.purgedVirtual('stop', v.addr)));
-      step.commands.push({ op: 'delete-service', service: ipvsServiceOf(v) });
+      step.commands.push({ op: 'delete-service', service: serviceOf(v) });
       this.#view.removeService(v);
     }
     return step;
@@ -198,7 +198,7 @@ export class Director {
     for (const v of this.#config.virtuals) {
       if (this.#view.hasService(v)) {
         step.events.push(log(msg.changedVirtual(v.addr)));
-        step.commands.push({ op: 'edit-service', service: ipvsServiceOf(v) });
+        step.commands.push({ op: 'edit-service', service: serviceOf(v) });
       } else {
         step.events.push(log(msg.addedVirtual(v.addr)));
         this.#view.addService(v);
@@ -210,8 +210,8 @@ export class Director {
 
   #adoptVirtual(v: VirtualService, now: number, events: DirectorEvent[]): void {
     const pairs = this.#byVirtual.get(v) ?? [];
-    const known = new Set(pairs.map((p) => destOf(p).addr));
-    if (v.fallback) known.add(fallbackDest(v, v.fallback).addr);
+    const known = new Set(pairs.map((p) => destOf(p.virtual, p.real).addr));
+    if (v.fallback) known.add(fallbackDestOf(v, v.fallback).addr);
     for (const dest of this.#view.dests(v)) {
       if (known.has(dest.addr)) continue;
       const line = msg.purgedReal('start', dest.addr, v.addr);
@@ -220,7 +220,7 @@ export class Director {
     }
     for (const pair of pairs) {
       if (this.#pairState.has(pair.key)) continue;
-      const entry = this.#view.dest(v, destOf(pair).addr);
+      const entry = this.#view.dest(v, destOf(pair.virtual, pair.real).addr);
       const state: PairState = { status: 'unknown', since: now, placeQuiesced: false };
       this.#pairState.set(pair.key, state);
       // ldirectord adopts reals it finds serving (weight > 0) as up, before any check.
@@ -267,7 +267,7 @@ export class Director {
   /** _restore_service for a real: add it, or restore its attributes, logging what changed. */
   #restore(pair: Pair, events: DirectorEvent[]): void {
     const { virtual: v, real: r } = pair;
-    const want = destOf(pair);
+    const want = destOf(v, r);
     const entry = this.#view.dest(v, want.addr);
     if (entry && sameDest(entry, want)) return;
     const line = entry ? msg.restored('real', r.addr, v.addr, r.weight) : msg.added('real', r.addr, v.addr, r.weight);
@@ -287,7 +287,7 @@ export class Director {
       this.#view.removeDest(v, found.addr);
       return;
     }
-    const zero = { ...destOf(pair), weight: 0 };
+    const zero = destOf(v, r, 0);
     if (found) {
       if (found.dest.weight === 0 && found.dest.forward === r.forward) return;
       const line = msg.quiescent(found.addr, v.addr, found.mappedFrom);
@@ -312,10 +312,10 @@ export class Director {
   #fallbackOn(v: VirtualService, events: DirectorEvent[]): void {
     if (!this.#settled(v) || this.#anyUp(v)) return;
     if (v.fallback) {
-      const want = fallbackDest(v, v.fallback);
+      const want = fallbackDestOf(v, v.fallback);
       const entry = this.#view.dest(v, want.addr);
       if (!entry || !sameDest(entry, want)) {
-        const f = hostPort(v.fallback.ip, v.fallback.port);
+        const f = formatAddr(v.fallback.ip, v.fallback.port);
         const line = entry ? msg.restored('fallback', f, v.addr, 1) : msg.added('fallback', f, v.addr, 1);
         events.push(log(line), email(line, v, f, 0));
         this.#view.setDest(v, want);
@@ -327,9 +327,9 @@ export class Director {
   /** fallback_off: a real is up again, remove the fallback and run `fallbackcommand stop`. */
   #fallbackOff(v: VirtualService, events: DirectorEvent[]): void {
     if (v.fallback) {
-      const want = fallbackDest(v, v.fallback);
+      const want = fallbackDestOf(v, v.fallback);
       if (this.#view.dest(v, want.addr)) {
-        const f = hostPort(v.fallback.ip, v.fallback.port);
+        const f = formatAddr(v.fallback.ip, v.fallback.port);
         const line = msg.deleted('fallback', want.addr, v.addr, want.addr === f ? undefined : f);
         events.push(log(line), email(line, v, want.addr, 0));
         this.#view.removeDest(v, want.addr);

@@ -3,7 +3,7 @@
 // "Restored", "Deleted" or nothing) are decided against it, so a real that
 // flaps before its batch lands is still described correctly.
 import type { VirtualService } from '../config/model.js';
-import { ipvsServiceOf, serviceKey } from '../ipvs/table.js';
+import { serviceKey, serviceOf } from '../ipvs/table.js';
 import type { IpvsDest, IpvsTable, ServiceKey } from '../ipvs/types.js';
 
 /** A mutable copy of the table, keyed by service then destination address. */
@@ -56,15 +56,5 @@ export class TableView {
 }
 
 function keyOf(v: VirtualService): ServiceKey {
-  return serviceKey(ipvsServiceOf(v));
-}
-
-/** Whether two destinations carry the same attributes (what ldirectord compares before `-e`). */
-export function sameDest(a: IpvsDest, b: IpvsDest): boolean {
-  return (
-    a.weight === b.weight &&
-    a.forward === b.forward &&
-    a.uThreshold === b.uThreshold &&
-    a.lThreshold === b.lThreshold
-  );
+  return serviceKey(serviceOf(v));
 }
