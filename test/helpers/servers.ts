@@ -2,7 +2,7 @@
 // on an ephemeral port of the given loopback address (127.0.0.1 or ::1) and
 // records what it was sent, so tests assert on the real dialogue. No mocks.
 import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +15,22 @@ export const TLS_CERT_FILE = `${FIXTURES}tls-cert.pem`;
 /** Its private key. */
 export const TLS_KEY_FILE = `${FIXTURES}tls-key.pem`;
 
+/** The TCP socket under a TLS socket of our servers. */
+const rawOf = new WeakMap<Socket, Socket>();
+
+/** Send a TCP RST on the connection (under TLS too). */
+export function resetConnection(socket: Socket): void {
+  (rawOf.get(socket) ?? socket).resetAndDestroy();
+}
+
 /** A running test server. */
 export interface TestServer {
   readonly host: string;
   readonly port: number;
   /** Raw request heads (or, for raw servers, everything received per connection once closed). */
   readonly requests: string[];
+  /** TLS servers: the SNI of each connection (false when none was sent). */
+  readonly servernames: (string | false)[];
   /** Connections accepted so far. */
   readonly connections: () => number;
   /** Destroy every connection and stop listening. */
@@ -36,19 +46,29 @@ export async function startTcpServer(
   const sockets = new Set<Socket>();
   let count = 0;
   const requests: string[] = [];
-  const server: Server = opts.tls
-    ? createTlsServer({ cert: readFileSync(TLS_CERT_FILE), key: readFileSync(TLS_KEY_FILE) })
-    : createNetServer();
+  const servernames: (string | false)[] = [];
+  const server: Server = createNetServer();
+  const cert = opts.tls ? readFileSync(TLS_CERT_FILE) : undefined;
+  const key = opts.tls ? readFileSync(TLS_KEY_FILE) : undefined;
   let handle: TestServer;
-  server.on(opts.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+  const track = (s: Socket): void => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+  };
+  server.on('connection', (raw: Socket) => {
     count++;
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
-    onSocket(socket, handle);
+    track(raw);
+    if (!opts.tls) return onSocket(raw, handle);
+    // TLS over a raw socket we keep, so that a test can reset the TCP connection under TLS.
+    const socket = new TLSSocket(raw, { isServer: true, cert, key });
+    rawOf.set(socket, raw);
+    track(socket);
+    socket.once('secure', () => {
+      servernames.push((socket as unknown as { servername: string | false }).servername);
+      onSocket(socket, handle);
+    });
   });
-  // A failed handshake (the client rejected our certificate) is expected in TLS tests.
-  server.on('tlsClientError', () => {});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port: 0 }, () => resolve());
@@ -58,6 +78,7 @@ export async function startTcpServer(
     host,
     port,
     requests,
+    servernames,
     connections: () => count,
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -156,7 +177,7 @@ function respond(kind: HostileKind, opts: HostileOptions, socket: Socket, head: 
     case 'reset':
     case 'close-early': {
       socket.write(headLines(200, 'OK', { 'Content-Length': '100000', ...extra }) + 'partial body '.repeat(10));
-      setTimeout(() => (kind === 'reset' ? socket.resetAndDestroy() : socket.end()), 50);
+      setTimeout(() => (kind === 'reset' ? resetConnection(socket) : socket.end()), 50);
       return;
     }
     case 'huge': {

@@ -1,0 +1,117 @@
+// service=http, https, http_proxy (ldirectord's check_http, i.e. LWP::UserAgent):
+// GET or HEAD real.url with `Host: virtualhost|real ip`, follow up to 7
+// redirects as LWP does (Host dropped on redirect), up on 2xx when the body
+// matches receive. Unlike LWP the answer must be complete and well-formed (B.12)
+// and TLS is not verified unless virtual.tlsVerify (B.9).
+import { readFile } from 'node:fs/promises';
+import { isIPv6 } from 'node:net';
+import type { CheckFn, CheckTarget } from './types.js';
+import { CheckCode, down, up } from './result.js';
+import { CheckError, errorText, failure } from './errors.js';
+import { compileReceive, receiveMatches } from './receive.js';
+import { httpExchange, type ExchangeAnswer, type TlsSettings } from './http-exchange.js';
+
+/** Tunables of the HTTP check. */
+export interface HttpCheckOptions {
+  /** Body bytes read and matched against receive; the rest is dropped unread. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Redirects followed (LWP::UserAgent's max_redirect). Default 7. */
+  readonly maxRedirects?: number;
+}
+
+/** LWP's redirect statuses (RC_MOVED_PERMANENTLY, FOUND, SEE_OTHER, TEMPORARY/PERMANENT_REDIRECT). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** LWP's agent string; kept so that server-side log filters and allow-lists written for ldirectord still match. */
+const USER_AGENT = 'libwww-perl/6.68 (ldirectord-ts)';
+
+/** Build an http/https/http_proxy check (service taken from the virtual). */
+export function createHttpCheck(options: HttpCheckOptions = {}): CheckFn {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxRedirects = options.maxRedirects ?? 7;
+  return async (target, signal) => {
+    const startedAt = Date.now();
+    try {
+      const receive = compileReceive(target.real.receive);
+      const answer = await fetchFollowing(target, signal, maxBodyBytes, maxRedirects);
+      if (answer.status < 200 || answer.status > 299) return down(CheckCode.L7STS, answer.statusLine, startedAt);
+      if (!receiveMatches(receive, answer.body)) {
+        const within = answer.truncated ? ` (first ${maxBodyBytes} bytes)` : '';
+        return down(CheckCode.L7RSP, `${answer.statusLine}: body${within} does not match receive /${target.real.receive}/`, startedAt);
+      }
+      // The status line is what ldirectord writes to the monitorfile for an http check that passes.
+      return up(CheckCode.L7OK, answer.statusLine, startedAt);
+    } catch (err) {
+      return failure(err, startedAt);
+    }
+  };
+}
+
+/** The http/https/http_proxy check with default options. */
+export const httpCheck: CheckFn = createHttpCheck();
+
+/** Request real.url, following redirects as LWP::UserAgent does for GET and HEAD. */
+async function fetchFollowing(
+  { virtual, real }: CheckTarget,
+  signal: AbortSignal,
+  maxBodyBytes: number,
+  maxRedirects: number,
+): Promise<ExchangeAnswer> {
+  const proxy = virtual.service === 'http_proxy';
+  const ca = virtual.tlsVerify && virtual.tlsCaFile ? await readCa(virtual.tlsCaFile) : undefined;
+  const realHost = isIPv6(real.ip) ? `[${real.ip}]` : real.ip;
+  let url = parseUrl(real.url);
+  // ldirectord sets Host only for http/https; for http_proxy LWP derives it from the URL.
+  let hostHeader: string | undefined = proxy ? url.host : (virtual.virtualhost ?? realHost);
+  let sniName: string | undefined = proxy ? undefined : virtual.virtualhost;
+  for (let hop = 0; ; hop++) {
+    const secure = url.protocol === 'https:';
+    // LWP proxies only the http scheme ($ua->proxy("http", ...)); https goes direct.
+    const viaProxy = proxy && !secure;
+    const bareHost = url.hostname.replace(/^\[|\]$/g, '');
+    const tls: TlsSettings | undefined = secure
+      ? { verify: virtual.tlsVerify, ca, servername: sniName ?? bareHost, verifyName: sniName ?? bareHost }
+      : undefined;
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, host: hostHeader ?? url.host };
+    const answer = await httpExchange(
+      {
+        origin: viaProxy ? `http://${realHost}:${real.checkPort}` : url.origin,
+        path: viaProxy ? url.href : url.pathname + url.search,
+        method: virtual.httpmethod,
+        headers,
+        tls,
+        maxBodyBytes,
+        backstopMs: (virtual.negotiatetimeout + 1) * 1000,
+      },
+      signal,
+    );
+    const location = answer.headers['location'];
+    if (!REDIRECTS.has(answer.status) || hop >= maxRedirects || typeof location !== 'string') return answer;
+    url = parseUrl(location, url);
+    // LWP removes Host (and Cookie) from the referral; the new URL's authority is used.
+    hostHeader = undefined;
+    sniName = undefined;
+  }
+}
+
+/** Parse an http(s) URL (relative to base for redirects); other schemes are a failure, as in LWP. */
+function parseUrl(href: string, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    throw new CheckError(CheckCode.L7RSP, `invalid URL ${JSON.stringify(href)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CheckError(CheckCode.L7RSP, `URL scheme ${url.protocol.replace(':', '')} is not supported: ${href}`);
+  }
+  return url;
+}
+
+/** Read the CA file for tlsVerify; unreadable is a TLS failure with the path in the message. */
+async function readCa(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new CheckError(CheckCode.L6RSP, `cannot read tlsCaFile ${path}: ${errorText(err)}`);
+  }
+}

@@ -1,0 +1,58 @@
+// receive= is a Perl regular expression, matched by ldirectord against the raw
+// bytes of an answer. We compile it once per check as a JS RegExp and match it
+// against the answer decoded as latin1 (one char per byte), the config value
+// being turned into the same byte form, so non-ASCII patterns match as in Perl.
+import { CheckCode } from './result.js';
+import { CheckError } from './errors.js';
+
+/** Translate the Perl-only pieces that have a JS equivalent (\A, \z, \Z, a leading (?i) etc.). */
+export function perlToJs(source: string): { source: string; flags: string } {
+  let flags = '';
+  let s = source;
+  // A leading inline modifier group (?i), (?s), (?m), (?x is not supported) becomes flags.
+  const lead = /^\(\?([imsx]+)\)/.exec(s);
+  if (lead && !lead[1]!.includes('x')) {
+    flags = [...new Set(lead[1]!)].join('');
+    s = s.slice(lead[0].length);
+  }
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '\\' || i + 1 >= s.length) {
+      out += c;
+      continue;
+    }
+    const n = s[++i]!;
+    if (n === 'A') out += '^';
+    else if (n === 'z') out += '$';
+    // Perl \Z: end of string or before a final newline.
+    else if (n === 'Z') out += '(?=\\n?$)';
+    else out += c + n;
+  }
+  return { source: out, flags };
+}
+
+/** A compiled receive= pattern; undefined means "no receive: anything matches". */
+export type Receive = RegExp | undefined;
+
+/**
+ * Compile receive= (empty string = none). Throws CheckError(L7RSP) for a
+ * pattern JS cannot compile, so the real is down with a clear reason rather
+ * than the daemon failing.
+ */
+export function compileReceive(receive: string): Receive {
+  if (receive === '') return undefined;
+  // The pattern as bytes, the same form as the answer (latin1: one char per byte).
+  const bytes = Buffer.from(receive, 'utf8').toString('latin1');
+  const { source, flags } = perlToJs(bytes);
+  try {
+    return new RegExp(source, flags);
+  } catch (err) {
+    throw new CheckError(CheckCode.L7RSP, `invalid receive regex /${receive}/: ${(err as Error).message}`);
+  }
+}
+
+/** Does the answer (raw bytes) match? No receive matches everything. */
+export function receiveMatches(re: Receive, answer: Buffer): boolean {
+  return re === undefined || re.test(answer.toString('latin1'));
+}
