@@ -33,7 +33,7 @@ export const simpletcpCheck: CheckFn = async ({ real }, signal) => {
 /** Write the request, half-close, and scan the answer line by line. Always destroys the socket. */
 function converse(socket: Socket, payload: string, receive: Receive, where: string, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let done = false;
     const finish = (err?: CheckError): void => {
       if (done) return;
