@@ -1,7 +1,22 @@
-// The running daemon: wires config -> scheduler -> director -> ipvs -> log.
-// (Stub: the lead fills this in; the CLI codes against this signature.)
+// The running daemon: wires config -> scheduler -> director -> table sync,
+// and carries out what the director asks (log lines, email alerts, fallback
+// commands, monitorfile lines). Lifecycle: start, reload (HUP / autoreload),
+// stop (TERM/INT, honouring cleanstop).
+import { EmailAlerter } from '../alerts/email.js';
+import { fallbackCommandLine, runCommand } from '../alerts/command.js';
+import { CheckCode, type CheckResult } from '../checks/result.js';
+import { loadConfig, ConfigError } from '../config/index.js';
 import type { Config } from '../config/model.js';
+import { Director, type DirectorEvent, type Step } from '../director/director.js';
+import type { IpvsBackend } from '../ipvs/types.js';
+import { MonitorFile } from '../log/monitorfile.js';
 import type { Logger } from '../log/types.js';
+import { planChecks, type CheckJob } from '../scheduler/plan.js';
+import { CheckScheduler } from '../scheduler/scheduler.js';
+import { checkFactory } from './factory.js';
+import { openBackend } from './backend.js';
+import { watchConfig, type ConfigWatcher } from './config-watch.js';
+import { TableSync } from './sync.js';
 
 /** How the CLI asks for a daemon. */
 export interface DaemonOptions {
@@ -31,7 +46,165 @@ export interface RunningDaemon {
   reload(): void;
 }
 
+/** ldirectord's daemon states, used by the emailalertstatus filter. */
+export type DaemonState = 'starting' | 'running' | 'stopping' | 'reloading';
+
 /** Start the daemon on an already-loaded config. */
-export function startDaemon(_config: Config, _logger: Logger, _opts: DaemonOptions): RunningDaemon {
-  throw new Error('startDaemon: not implemented yet');
+export function startDaemon(config: Config, logger: Logger, opts: DaemonOptions): RunningDaemon {
+  const daemon = new Daemon(config, logger, opts);
+  return {
+    ready: daemon.ready,
+    stopped: daemon.stopped,
+    stop: (signal) => void daemon.stop(signal),
+    reload: () => void daemon.reload('signal'),
+  };
+}
+
+/** The components of one daemon and the glue between them. */
+class Daemon {
+  readonly ready: Promise<void>;
+  readonly stopped: Promise<number>;
+  #resolveStopped!: (code: number) => void;
+  #config: Config;
+  readonly #logger: Logger;
+  readonly #opts: DaemonOptions;
+  #state: DaemonState = 'starting';
+  readonly #director: Director;
+  readonly #monitor: MonitorFile;
+  readonly #alerter: EmailAlerter;
+  #backend: IpvsBackend | undefined;
+  #sync: TableSync | undefined;
+  #scheduler: CheckScheduler | undefined;
+  #watcher: ConfigWatcher | undefined;
+  #resend: NodeJS.Timeout | undefined;
+  #reloading: Promise<void> = Promise.resolve();
+
+  constructor(config: Config, logger: Logger, opts: DaemonOptions) {
+    this.#config = config;
+    this.#logger = logger;
+    this.#opts = opts;
+    this.#director = new Director(config);
+    this.#monitor = new MonitorFile({ logger });
+    this.#alerter = new EmailAlerter({ logger, config: () => this.#config, status: () => this.#state });
+    this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
+    this.ready = this.#start();
+    this.ready.catch(() => this.#resolveStopped(1));
+  }
+
+  async #start(): Promise<void> {
+    const { logger } = this;
+    if (this.#config.global.fork) logger.info('fork=yes is ignored: every real server is checked concurrently on its own timer');
+    this.#backend = await openBackend(this.#opts, logger);
+    this.#sync = new TableSync({
+      backend: this.#backend,
+      director: this.#director,
+      logger,
+      shadow: this.#opts.shadow,
+      reconcileMs: this.#config.global.reconcileinterval * 1000,
+    });
+    const table = await this.#sync.read();
+    this.#apply(this.#director.start(table, Date.now()));
+    this.#scheduler = new CheckScheduler({
+      factory: checkFactory(),
+      logger,
+      onResult: (checkId, result, job) => this.#onResult(checkId, result, job),
+    });
+    this.#scheduler.update(planChecks(this.#config));
+    this.#watcher = watchConfig(this.#opts.configPath, {
+      logger,
+      intervalMs: this.#config.global.checkinterval * 1000,
+      settings: () => ({ autoreload: this.#config.global.autoreload, callback: this.#config.global.callback }),
+      onChange: () => this.reload('file'),
+    });
+    this.#resend = setInterval(() => this.#alerter.resend(Date.now()), this.#config.global.checkinterval * 1000);
+    this.#resend.unref();
+    this.#state = 'running';
+  }
+
+  private get logger(): Logger {
+    return this.#logger;
+  }
+
+  /** One check verdict: monitorfile lines, then the director, then a table pass if something changed. */
+  #onResult(checkId: string, result: CheckResult, job: CheckJob): void {
+    if (result.code !== CheckCode.INCONCLUSIVE && job.kind !== 'on') {
+      for (const { virtual } of job.targets) {
+        if (virtual.monitorfile) void this.#monitor.write(virtual.monitorfile, checkId, result.ok ? 'up' : 'down', result.message);
+      }
+    } else if (result.code === CheckCode.INCONCLUSIVE) {
+      this.#logger.debug(2, `Inconclusive check ${checkId}: ${result.message}`);
+    }
+    this.#apply(this.#director.verdict(checkId, result, Date.now()));
+  }
+
+  /** Carry out a director step: events in order, then the table pass. */
+  #apply(step: Step): void {
+    for (const event of step.events) this.#carry(event);
+    if (step.changed || step.commands.length) this.#sync?.request(step.commands);
+  }
+
+  #carry(event: DirectorEvent): void {
+    switch (event.kind) {
+      case 'log':
+        this.#logger.info(event.message);
+        break;
+      case 'email':
+        this.#alerter.send(event.subject, event.virtual, event.rserver, event.time);
+        break;
+      case 'fallbackcommand': {
+        const cmd = event.virtual.fallbackcommand;
+        if (cmd) void runCommand(fallbackCommandLine(cmd, event.status, event.virtual), { timeoutMs: 30_000, logger: this.#logger });
+        break;
+      }
+    }
+  }
+
+  /** Re-read the config; a broken one is logged and the old one keeps running fully. */
+  reload(source: 'signal' | 'file'): Promise<void> {
+    this.#reloading = this.#reloading.then(() => this.#reload(source));
+    return this.#reloading;
+  }
+
+  async #reload(source: 'signal' | 'file'): Promise<void> {
+    if (this.#state !== 'running') return;
+    if (source === 'signal') this.#logger.info('Reloading Linux Director Daemon config on signal');
+    this.#state = 'reloading';
+    try {
+      const next = await loadConfig(this.#opts.configPath, {
+        name: this.#opts.configName,
+        debug: this.#opts.debug,
+        supervised: this.#config.global.supervised,
+      });
+      const table = await this.#sync!.read();
+      this.#config = next;
+      this.#apply(this.#director.reload(next, table, Date.now()));
+      this.#scheduler!.update(planChecks(next));
+    } catch (err) {
+      if (err instanceof ConfigError) this.#logger.info(err.format(process.pid));
+      else this.#logger.info(`Reload failed: ${(err as Error).message}`);
+    } finally {
+      if (this.#state === 'reloading') this.#state = 'running';
+    }
+  }
+
+  /** Stop: checks first, then cleanstop purges, then the last log line. Idempotent. */
+  async stop(signal: string): Promise<void> {
+    if (this.#state === 'stopping') return;
+    try {
+      await this.ready;
+    } catch {
+      return;
+    }
+    await this.#reloading;
+    this.#state = 'stopping';
+    clearInterval(this.#resend);
+    await this.#watcher?.close();
+    await this.#scheduler?.stop();
+    const step = this.#director.stop();
+    for (const event of step.events) this.#carry(event);
+    await this.#sync?.final(step.commands);
+    this.#logger.info(`Linux Director Daemon terminated on signal: ${signal}`);
+    await Promise.all([this.#monitor.flush(), this.#alerter.flush()]);
+    this.#resolveStopped(0);
+  }
 }

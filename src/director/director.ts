@@ -29,6 +29,8 @@ export type DirectorEvent =
 export interface Step {
   readonly events: DirectorEvent[];
   readonly commands: IpvsCommand[];
+  /** Whether the desired table may have changed (a transition happened): the daemon then syncs. */
+  readonly changed: boolean;
 }
 
 /** State of one real within one virtual. */
@@ -108,15 +110,16 @@ export class Director {
   verdict(checkId: string, result: CheckResult, now: number): Step {
     const pairs = this.#byCheck.get(checkId);
     const events: DirectorEvent[] = [];
-    if (!pairs) return { events, commands: [] };
+    if (!pairs) return { events, commands: [], changed: false };
     const check = this.#check(checkId);
     check.last = result;
     check.history.push(result);
     if (check.history.length > HISTORY) check.history.shift();
-    if (result.code === CheckCode.INCONCLUSIVE) return { events, commands: [] };
-    if (result.ok) this.#up(pairs, check, now, events);
-    else this.#down(pairs, check, result.code === CheckCode.MAINT, now, events);
-    return { events, commands: [] };
+    if (result.code === CheckCode.INCONCLUSIVE) return { events, commands: [], changed: false };
+    const changed = result.ok
+      ? this.#up(pairs, check, now, events)
+      : this.#down(pairs, check, result.code === CheckCode.MAINT, now, events);
+    return { events, commands: [], changed };
   }
 
   /** The daemon read or verified the table: take it as the new picture. */
@@ -130,7 +133,7 @@ export class Director {
 
   /** Stop: for cleanstop virtuals, purge the up reals and the virtual (ld_stop). */
   stop(): Step {
-    const step: Step = { events: [], commands: [] };
+    const step: Step = { events: [], commands: [], changed: true };
     for (const v of this.#config.virtuals) {
       if (!v.cleanstop) continue;
       for (const pair of this.#byVirtual.get(v) ?? []) {
@@ -194,7 +197,7 @@ export class Director {
 
   #adopt(table: IpvsTable, now: number): Step {
     this.#view.observe(table);
-    const step: Step = { events: [], commands: [] };
+    const step: Step = { events: [], commands: [], changed: true };
     for (const v of this.#config.virtuals) {
       if (this.#view.hasService(v)) {
         step.events.push(log(msg.changedVirtual(v.addr)));
@@ -232,23 +235,29 @@ export class Director {
     }
   }
 
-  #up(pairs: Pair[], check: CheckState, now: number, events: DirectorEvent[]): void {
+  /** A passing verdict; true when some pair changed state. */
+  #up(pairs: Pair[], check: CheckState, now: number, events: DirectorEvent[]): boolean {
     if (check.failcount > 0) events.push(log(msg.resetSoftFailure(pairs[0]!.real.addr, pairs[0]!.virtual.id)));
     check.failcount = 0;
+    let changed = false;
     for (const pair of pairs) {
       const state = this.#pair(pair);
       if (state.status === 'up') continue;
       Object.assign(state, { status: 'up', since: now, placeQuiesced: false });
       this.#restore(pair, events);
       this.#fallbackOff(pair.virtual, events);
+      changed = true;
     }
+    return changed;
   }
 
-  #down(pairs: Pair[], check: CheckState, forced: boolean, now: number, events: DirectorEvent[]): void {
+  /** A failing verdict; true when some pair changed state. */
+  #down(pairs: Pair[], check: CheckState, forced: boolean, now: number, events: DirectorEvent[]): boolean {
     const states = pairs.map((p) => this.#pair(p));
     // A real already down is not counted again (ldirectord's _service_down returns early).
-    if (!forced && states.every((s) => s.status === 'down')) return;
+    if (!forced && states.every((s) => s.status === 'down')) return false;
     check.failcount += 1;
+    let changed = false;
     pairs.forEach((pair, i) => {
       const state = states[i]!;
       const { real, virtual } = pair;
@@ -261,7 +270,9 @@ export class Director {
       Object.assign(state, { status: 'down', since: now, placeQuiesced: false });
       this.#remove(pair, state, first, now, events);
       this.#fallbackOn(virtual, events);
+      changed = true;
     });
+    return changed;
   }
 
   /** _restore_service for a real: add it, or restore its attributes, logging what changed. */
