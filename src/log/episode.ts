@@ -28,6 +28,7 @@ export class FailureEpisode {
 
 /** Short text of an fs/net error for a one-line report: `EACCES: permission denied, open '/x'`. */
 export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
+  // Not instanceof Error: errors from another realm (vm contexts, jest) fail that test.
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
 }
