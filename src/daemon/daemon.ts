@@ -32,6 +32,8 @@ export interface DaemonOptions {
   readonly shadow: boolean;
   /** Where the control socket goes (next to the pid file); undefined = none. */
   readonly controlSocket?: string;
+  /** A ready backend to use instead of choosing one (the demo shows its simulated table). */
+  readonly backend?: IpvsBackend;
 }
 
 /** A daemon that has been started. */
@@ -94,7 +96,7 @@ class Daemon {
   async #start(): Promise<void> {
     const { logger } = this;
     if (this.#config.global.fork) logger.info('fork=yes is ignored: every real server is checked concurrently on its own timer');
-    this.#backend = await openBackend(this.#opts, logger);
+    this.#backend = this.#opts.backend ?? (await openBackend(this.#opts, logger));
     this.#sync = new TableSync({
       backend: this.#backend,
       director: this.#director,
