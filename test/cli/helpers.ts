@@ -58,7 +58,7 @@ export function configToJSON(c) { return { file: c.file, virtuals: c.virtuals.le
 
 const STANDIN_LOG = `
 import { appendFileSync } from 'node:fs';
-const now = () => { const d = new Date(); return d.toString().slice(0, 24); };
+const now = () => { const p = String(new Date()).split(' '); return p[0] + ' ' + p[1] + ' ' + p[2].replace(/^0/, ' ') + ' ' + p[4] + ' ' + p[3]; };
 export function createLdLogger(o) {
   const write = (m) => {
     if (o.mode === 'stderr') process.stderr.write(m + '\\n');
@@ -127,9 +127,17 @@ export function ensureBuilt(): void {
       writeFileSync(join(BUILD, 'dist', 'src', rel), text);
       standIns.push(name);
     };
-    if (!existsSync(join(ROOT, 'src', 'config', 'index.ts'))) put('config/index.js', STANDIN_CONFIG, 'config');
-    if (!existsSync(join(ROOT, 'src', 'log', 'index.ts'))) put('log/index.js', STANDIN_LOG, 'log');
-    if (readFileSync(join(ROOT, 'src', 'daemon', 'daemon.ts'), 'utf8').includes('not implemented yet')) {
+    // A module counts as landed when its build imports cleanly (its own imports may still be missing).
+    const importable = (rel: string) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(join(BUILD, 'dist', 'src', rel))})`], {
+        stdio: 'ignore',
+      }).status === 0;
+    if (!importable('config/index.js')) put('config/index.js', STANDIN_CONFIG, 'config');
+    if (!importable('log/index.js')) put('log/index.js', STANDIN_LOG, 'log');
+    if (
+      readFileSync(join(ROOT, 'src', 'daemon', 'daemon.ts'), 'utf8').includes('not implemented yet') ||
+      !importable('daemon/daemon.js')
+    ) {
       put('daemon/daemon.js', STANDIN_DAEMON, 'daemon');
     }
   } finally {
