@@ -69,6 +69,21 @@ export async function runCommand(cmdline: string, opts: RunCommandOptions): Prom
   return result;
 }
 
+/** Longest wait for a KILLed process group to disappear. */
+const KILL_WAIT_MS = 1000;
+
+/** Resolves when exists() turns false, polling every 10 ms, or after maxMs. */
+function waitGroupGone(exists: () => boolean, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  return new Promise((resolve) => {
+    const poll = (): void => {
+      if (!exists() || Date.now() >= until) return resolve();
+      setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
+
 function execute(cmdline: string, opts: RunCommandOptions): Promise<CommandResult> {
   const started = Date.now();
   const grace = opts.killGraceMs ?? 2000;
@@ -151,8 +166,12 @@ function execute(cmdline: string, opts: RunCommandOptions): Promise<CommandResul
         timers.push(
           setTimeout(() => {
             killGroup('SIGKILL');
-            killDone = true;
-            maybeFinish();
+            // kill() returns before the processes are gone; report the run
+            // only once they are (bounded: zombies nobody reaps stay in the group).
+            waitGroupGone(() => killGroup(0), KILL_WAIT_MS).then(() => {
+              killDone = true;
+              maybeFinish();
+            });
           }, grace),
         );
       }, opts.timeoutMs),
