@@ -104,7 +104,14 @@ export function parseFlags(diag: Diagnostics, line: number, text: string): RealF
     flags = m[2]!;
   }
   if ((m = /\s+"(.*)"[, ]\s*"(.*)"(.*)/.exec(flags))) {
-    out.request = m[1]!.startsWith('/') ? m[1]! : `/${m[1]!}`;
+    out.request = m[1]!;
+    if (out.request.startsWith('/')) {
+      // ldirectord tests `request =~ /^\//` before reading $2 and $3: the successful match
+      // clears them, so the receive string is dropped (the virtual's applies, and the URL is
+      // built from the virtual's request) and nothing after it (thresholds, junk) is read.
+      return out;
+    }
+    out.request = `/${out.request}`;
     out.receive = m[2]!;
     flags = m[3]!;
   }
