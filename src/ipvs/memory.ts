@@ -1,6 +1,7 @@
 // An in-process IPVS table with ipvsadm 1.31's semantics (port forcing, the
 // kernel's error texts and ipvsadm's exit statuses), for tests and the demo.
 // It is never picked silently: the daemon chooses it, and logs that it did.
+import { effective } from './verify.js';
 import { effectiveDest, makeService, sameService, serviceKey, splitAddr } from './table.js';
 import type { BatchResult, CommandOutcome, IpvsBackend, IpvsCommand, IpvsDest, IpvsServiceEntry, IpvsTable, ServiceKey } from './types.js';
 
@@ -33,13 +34,20 @@ export class MemoryBackend implements IpvsBackend {
     return out;
   }
 
-  /** Applies each command in order; a failing one does not stop the others. */
+  /**
+   * Applies each command in order; a failing one does not stop the others. Like
+   * IpvsadmBackend, a command counts as done when the final table shows its effect
+   * (adding a dest that is already there, identical, is not a failure).
+   */
   async apply(commands: readonly IpvsCommand[]): Promise<BatchResult> {
-    const outcomes: CommandOutcome[] = commands.map((command) => {
-      const failure = this.#run(command);
-      return failure ? { command, ok: false, ...failure } : { command, ok: true, exitCode: 0 };
+    const failures = commands.map((command) => this.#run(command));
+    const table = this.snapshot();
+    const landed = effective(commands, table);
+    const outcomes: CommandOutcome[] = commands.map((command, i) => {
+      const failure = failures[i];
+      return landed[i] || !failure ? { command, ok: true, exitCode: 0 } : { command, ok: false, ...failure };
     });
-    return { outcomes, table: this.snapshot(), spawned: 0 };
+    return { outcomes, table, spawned: 0 };
   }
 
   #run(cmd: IpvsCommand): { exitCode: number; error: string } | undefined {
