@@ -5,7 +5,7 @@
 import { CheckCode } from './result.js';
 import { CheckError } from './errors.js';
 
-/** Translate the Perl-only pieces that have a JS equivalent (\A, \z, \Z, a leading (?i) etc.). */
+/** Translate the Perl-only pieces that have a JS equivalent (\A, \z, \Z, $, a leading (?i) etc.). */
 export function perlToJs(source: string): { source: string; flags: string } {
   let flags = '';
   let s = source;
@@ -15,19 +15,37 @@ export function perlToJs(source: string): { source: string; flags: string } {
     flags = [...new Set(lead[1]!)].join('');
     s = s.slice(lead[0].length);
   }
+  // Perl's $ (without /m) matches at the end or before a final newline: answers
+  // and simpletcp lines usually end in "\n", so `OK$` must still match `OK\n`.
+  const dollar = flags.includes('m') ? '$' : '(?=\\n?$)';
   let out = '';
+  let inClass = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
-    if (c !== '\\' || i + 1 >= s.length) {
-      out += c;
+    if (c === '\\' && i + 1 < s.length) {
+      const n = s[++i]!;
+      if (inClass) out += c + n;
+      else if (n === 'A') out += '^';
+      else if (n === 'z') out += '$';
+      // Perl \Z: end of string or before a final newline.
+      else if (n === 'Z') out += '(?=\\n?$)';
+      else out += c + n;
       continue;
     }
-    const n = s[++i]!;
-    if (n === 'A') out += '^';
-    else if (n === 'z') out += '$';
-    // Perl \Z: end of string or before a final newline.
-    else if (n === 'Z') out += '(?=\\n?$)';
-    else out += c + n;
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      // A ']' right after '[' or '[^' is a literal in Perl; JS reads `[]` as an empty class.
+      if (s[i + 1] === '^') out += s[++i];
+      if (s[i + 1] === ']') (out += '\\]'), i++;
+    } else if (c === '$') {
+      out += dollar;
+    } else {
+      out += c;
+    }
   }
   return { source: out, flags };
 }

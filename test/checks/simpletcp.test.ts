@@ -42,6 +42,15 @@ describe.each(LOOPBACKS)('simpletcpCheck on %s', (host) => {
     }
   });
 
+  test('receive `OK$` matches a line "OK\\n" (Perl $ before the final newline)', async () => {
+    const srv = await lineServer(host, (_req, s) => s.end('hello\nstatus OK\nbye\n'));
+    try {
+      expect((await run(srv, '/x', 'status OK$')).ok).toBe(true);
+    } finally {
+      await srv.close();
+    }
+  });
+
   test('a last line without newline is still matched', async () => {
     const srv = await lineServer(host, (_req, s) => s.end('first\nOK'));
     try {
