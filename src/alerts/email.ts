@@ -23,10 +23,14 @@ export type DaemonStatusName = keyof typeof DaemonStatus;
 /** Options of EmailAlerter. */
 export interface EmailAlerterOptions {
   logger: Logger;
-  /** The daemon's state now (filters by emailalertstatus, and goes in the body). */
-  getStatus: () => DaemonStatusName;
+  /** The daemon's state now (filters by emailalertstatus, and goes in the body); 'running' when neither this nor `status` is given. */
+  getStatus?: () => DaemonStatusName;
+  /** Same as getStatus (the name src/daemon uses). */
+  status?: () => DaemonStatusName;
   /** Global emailalertfrom= (verbatim in the From: header). */
   emailalertfrom?: string;
+  /** The current config: when given, emailalertfrom is read from it per message, so a reload takes effect. */
+  config?: () => { readonly global: { readonly emailalertfrom?: string } };
   /** Host name for the body and the envelope sender (os.hostname(), as Sys::Hostname). */
   hostname?: string;
   /** User name for the envelope sender (the effective user's). */
@@ -54,12 +58,15 @@ interface Delivery {
   readonly subject: string;
   readonly body: string;
   readonly smtp?: string;
+  /** emailalertfrom= when the alert was raised. */
+  readonly from?: string;
   readonly done: () => void;
 }
 
 /** Email alerts, ldirectord's rules, never blocking the caller. */
 export class EmailAlerter {
   readonly #o: EmailAlerterOptions;
+  readonly #getStatus: () => DaemonStatusName;
   readonly #hostname: string;
   readonly #user: string;
   /** ldirectord's %EMAILSTATUS: `RSERVER (VIRTUAL)` -> last alert for a real still down. */
@@ -71,6 +78,7 @@ export class EmailAlerter {
 
   constructor(opts: EmailAlerterOptions) {
     this.#o = opts;
+    this.#getStatus = opts.getStatus ?? opts.status ?? (() => 'running');
     this.#hostname = opts.hostname ?? osHostname();
     this.#user = opts.user ?? userInfo().username;
   }
@@ -85,14 +93,15 @@ export class EmailAlerter {
     if (currentTime === 0 || virtual.emailalertfreq === 0) this.#status.delete(id);
     else this.#status.set(id, { v: virtual, rserver, alerttime: currentTime });
 
-    const state = this.#o.getStatus();
+    const state = this.#getStatus();
     if ((DaemonStatus[state] & virtual.emailalertstatus) === 0) return Promise.resolve();
     if (virtual.emailalert === '') return Promise.resolve();
 
     this.#o.logger.info(`emailalert: ${subject}`);
     const mailed = alertSubject(subject, virtual);
     const body = alertBody(this.#hostname, mailed, state, virtualDetails(virtual));
-    return this.#enqueue({ to: virtual.emailalert, subject: mailed, body, smtp: virtual.smtp });
+    const from = this.#o.config ? this.#o.config().global.emailalertfrom : this.#o.emailalertfrom;
+    return this.#enqueue({ to: virtual.emailalert, subject: mailed, body, smtp: virtual.smtp, from });
   }
 
   /** ld_emailalert_resend: `Inaccessible real server: ID` for each real still down emailalertfreq seconds after its last alert. */
@@ -108,6 +117,11 @@ export class EmailAlerter {
   /** The reals waiting for a resend, `RSERVER (VIRTUAL)` -> time of the last alert (seconds). */
   get pending(): ReadonlyMap<string, number> {
     return new Map([...this.#status].map(([id, es]) => [id, es.alerttime]));
+  }
+
+  /** Same as idle() (the name src/daemon uses at stop). */
+  flush(): Promise<void> {
+    return this.idle();
   }
 
   /** Resolves when no message is queued or in flight. */
@@ -151,7 +165,7 @@ export class EmailAlerter {
 
   async #smtp(job: Delivery): Promise<boolean> {
     const envelopeFrom = `${this.#user}@${this.#hostname}`;
-    const from = perlTrue(this.#o.emailalertfrom) ? this.#o.emailalertfrom : envelopeFrom;
+    const from = perlTrue(job.from) ? job.from : envelopeFrom;
     const transport = nodemailer.createTransport({
       host: job.smtp,
       port: this.#o.smtpPort ?? 25,
@@ -181,7 +195,7 @@ export class EmailAlerter {
   #sendmail(job: Delivery): Promise<boolean> {
     const path = this.#o.sendmailPath ?? '/usr/sbin/sendmail';
     if (!existsSync(path)) return Promise.resolve(false);
-    const from = perlTrue(this.#o.emailalertfrom) ? this.#o.emailalertfrom : undefined;
+    const from = perlTrue(job.from) ? job.from : undefined;
     return new Promise((resolve) => {
       const child = spawn(path, ['-t'], { stdio: ['pipe', 'ignore', 'ignore'] });
       const timer = setTimeout(() => child.kill('SIGKILL'), this.#o.socketTimeoutMs ?? 10_000);

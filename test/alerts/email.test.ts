@@ -81,6 +81,18 @@ describe('SMTP delivery (smtp=)', () => {
     );
   });
 
+  test('with a config getter, emailalertfrom is read per alert (a reload takes effect); status/flush aliases', async () => {
+    let cfg: { global: { emailalertfrom?: string } } = { global: { emailalertfrom: 'first@example.com' } };
+    const alerter = new EmailAlerter({ logger: memoryLogger(), status: () => 'reloading', config: () => cfg, hostname: 'h', user: 'u' });
+    const n = sink.messages.length;
+    void alerter.send('a', virtual(), 'r', 0);
+    cfg = { global: {} };
+    void alerter.send('b', virtual(), 'r', 0);
+    await alerter.flush();
+    expect(sink.messages[n]!.data).toMatch(/^From: first@example\.com\r\n[^]*Daemon-Status: reloading\r\n$/);
+    expect(sink.messages[n + 1]!.data).toMatch(/^From: u@h\r\n/);
+  });
+
   test('a list in emailalert= gets one RCPT per address and the To: header verbatim', async () => {
     const alerter = new EmailAlerter({ logger: memoryLogger(), getStatus: () => 'running', hostname: 'h', user: 'u' });
     const n = sink.messages.length;
