@@ -3,12 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fallbackCommandLine, runCommand } from '../../src/alerts/command.js';
-import type { Logger } from '../../src/log/types.js';
+import { memoryLogger } from '../log/helpers/memory-logger.js';
 
-function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => void lines.push(m), debug: () => {} };
-}
 
 /** Alive = present in /proc and not a zombie waiting for a reaper. */
 function alive(pid: number): boolean {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DAEMON_STATUS_ALL, DaemonStatus } from '../../src/config/model.js';
 import { EmailAlerter, type DaemonStatusName } from '../../src/alerts/email.js';
 import type { AlertVirtual } from '../../src/alerts/message.js';
-import type { Logger } from '../../src/log/types.js';
+import { memoryLogger } from '../log/helpers/memory-logger.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 // Loopback addresses of our own, so other suites' port-25 servers do not collide.
@@ -14,10 +14,6 @@ const TLS_SINK = '127.0.77.2';
 const SILENT = '127.0.77.3';
 const NOBODY = '127.0.77.4';
 
-function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => void lines.push(m), debug: () => {} };
-}
 
 function virtual(over: Partial<AlertVirtual> = {}): AlertVirtual {
   return {

@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { escapeMonitorMessage, MonitorFile, monitorLine, monitorRealId } from '../../src/log/monitorfile.js';
 import { perlLocaltime } from '../../src/log/perl-time.js';
-import type { Logger } from '../../src/log/types.js';
+import { memoryLogger } from './helpers/memory-logger.js';
 import { run } from './helpers/child.js';
 
 const TIME = String.raw`[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}`;
 
-/** A Logger that keeps its lines. */
-function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => void lines.push(m), debug: () => {} };
-}
 
 // Real ids as get_real_id_str builds them (quotemeta'd request/receive), and messages with every special.
 const IDS = [
