@@ -118,7 +118,7 @@ class Daemon {
       settings: () => ({ autoreload: this.#config.global.autoreload, callback: this.#config.global.callback }),
       onChange: () => this.reload('file'),
     });
-    this.#resend = setInterval(() => this.#alerter.resend(Date.now()), this.#config.global.checkinterval * 1000);
+    this.#resend = setInterval(() => this.#alerter.resend(Math.floor(Date.now() / 1000)), this.#config.global.checkinterval * 1000);
     this.#resend.unref();
     this.#state = 'running';
   }
