@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, accessSync, constants } from 'node:fs';
 import { watch as chokidarWatch } from 'chokidar';
-import { execa } from 'execa';
+import { runCommand } from '../alerts/command.js';
 import type { Logger } from '../log/types.js';
 
 /** What the watcher needs to know about the current config (it changes with each reload). */
@@ -28,7 +28,7 @@ export interface WatchOptions {
   readonly settings?: () => WatchSettings;
   /** The path as ldirectord prints it in its messages (default: the watched path). */
   readonly displayPath?: string;
-  /** Deadline for the callback command (then TERM, then KILL). */
+  /** Deadline for the callback command (then TERM, then KILL, to its process group). */
   readonly callbackTimeoutMs?: number;
   /** Use chokidar as well as polling (default true). */
   readonly useFsEvents?: boolean;
@@ -80,18 +80,10 @@ export function watchConfig(path: string, opts: WatchOptions): ConfigWatcher {
   let running: Promise<void> | undefined;
   let again = false;
 
+  // system("$CALLBACK $CONFIG") through the shared runner: sh -c, a deadline for
+  // the whole process group, and `system(...) failed: <real reason>` when it fails.
   const runCallback = async (cmd: string) => {
-    const r = await execa(cmd, [path], {
-      reject: false,
-      timeout: opts.callbackTimeoutMs ?? 30_000,
-      forceKillAfterDelay: 2000,
-      stdin: 'ignore',
-    });
-    if (r.failed) {
-      const why = r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : `exit status ${r.exitCode}`;
-      const err = String(r.stderr ?? '').trim();
-      opts.logger.info(`system(${cmd} ${shown}) failed: ${why}${err ? `: ${err}` : ''}`);
-    }
+    await runCommand(`${cmd} ${path}`, { timeoutMs: opts.callbackTimeoutMs ?? 30_000, logger: opts.logger });
   };
 
   const checkOnce = async () => {
