@@ -5,6 +5,8 @@
 /** Parse an IPv4 literal with inet_aton's rules (`127.1`, `0x7f.1`, `0177.0.0.1`); undefined if invalid. */
 export function parseIPv4(text: string): number | undefined {
   if (text === '' || text.length > 64) return undefined;
+  const quick = parseIPv4Strict(text);
+  if (quick !== undefined && !/(^|\.)0\d/.test(text)) return quick;
   const parts = text.split('.');
   if (parts.length > 4) return undefined;
   const nums: number[] = [];
@@ -35,10 +37,11 @@ function parseAtonPart(p: string): number | undefined {
 
 /** Strict dotted quad (inet_pton AF_INET): four decimal octets, no leading zeros beyond one digit. */
 export function parseIPv4Strict(text: string): number | undefined {
-  if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(text)) return undefined;
-  const o = text.split('.').map(Number);
-  if (o.some((n) => n > 255)) return undefined;
-  return ((o[0]! * 256 + o[1]!) * 256 + o[2]!) * 256 + o[3]!;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const a = +m[1]!, b = +m[2]!, c = +m[3]!, d = +m[4]!;
+  if (a > 255 || b > 255 || c > 255 || d > 255) return undefined;
+  return ((a * 256 + b) * 256 + c) * 256 + d;
 }
 
 /** Format a 32-bit integer as a dotted quad. */
