@@ -69,6 +69,9 @@ export function httpExchange(req: ExchangeRequest, signal: AbortSignal): Promise
         : timeoutError(CheckCode.L7TOUT, `HTTP response from ${req.origin}`);
   if (signal.aborted) return Promise.reject(timeoutCode());
 
+  // The socket being connected: undici would only drop it once the connect
+  // settles, which for a SYN-dropping peer is minutes after our deadline.
+  let current: Socket | undefined;
   const connector = (opts: { hostname: string; port: string }, cb: (...a: [null, Socket] | [Error, null]) => void): void => {
     const port = Number(opts.port) || (secure ? 443 : 80);
     let socket: Socket;
@@ -86,6 +89,8 @@ export function httpExchange(req: ExchangeRequest, signal: AbortSignal): Promise
     } else {
       socket = netConnect({ host: opts.hostname, port });
     }
+    current = socket;
+    if (signal.aborted) socket.destroy();
     let done = false;
     socket.once('connect', () => {
       phase = secure ? 'tls' : 'http';
@@ -121,6 +126,7 @@ export function httpExchange(req: ExchangeRequest, signal: AbortSignal): Promise
       signal.removeEventListener('abort', onAbort);
       // destroy() drops the socket at once; its promise only reports teardown.
       client.destroy().catch(() => {});
+      current?.destroy();
       if (err) reject(err);
       else resolve({ status, statusLine, headers, body: Buffer.concat(chunks), truncated });
     };

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { connectCheck } from '../../src/checks/connect.js';
 import { CheckCode } from '../../src/checks/result.js';
 import { makeTarget, runWithDeadline } from '../helpers/target.js';
+import { synSentTo } from '../helpers/procs.js';
 import { LOOPBACKS, closedPort, startNeverAcceptListener, startTcpServer } from '../helpers/servers.js';
 
 describe.each(LOOPBACKS)('connectCheck on %s', (host) => {
@@ -52,8 +53,10 @@ describe.each(LOOPBACKS)('connectCheck on %s', (host) => {
     const l = await startNeverAcceptListener(host);
     try {
       await l.fill();
+      const before = synSentTo(l.port);
       const t0 = Date.now();
       const r = await runWithDeadline((s) => connectCheck(makeTarget({ ip: host, port: l.port }), s), 400);
+      expect(synSentTo(l.port)).toBe(before); // our socket was destroyed at the deadline
       expect(r).toMatchObject({ ok: false, code: CheckCode.L4TOUT });
       expect(r.message).toMatch(/timeout/);
       expect(Date.now() - t0).toBeLessThan(5000); // settled at the deadline, not at the kernel's SYN timeout

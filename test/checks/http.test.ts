@@ -3,11 +3,13 @@ import { createHttpCheck, httpCheck } from '../../src/checks/http.js';
 import { CheckCode, type CheckResult } from '../../src/checks/result.js';
 import type { CheckTarget } from '../../src/checks/types.js';
 import { makeTarget, runWithDeadline, type TargetOptions } from '../helpers/target.js';
+import { synSentTo } from '../helpers/procs.js';
 import {
   LOOPBACKS,
   TLS_CERT_FILE,
   closedPort,
   startHostileServer,
+  startNeverAcceptListener,
   startTcpServer,
   type HostileKind,
   type HostileOptions,
@@ -188,6 +190,19 @@ describe.each(LOOPBACKS)('http/https on %s', (host) => {
         expect(r).toMatchObject({ ok: false, code: CheckCode.L7RSP });
         expect(r.message).toMatch(/scheme ftp is not supported/);
       });
+    });
+
+    test('a listener dropping SYNs (full accept queue): L4TOUT at the deadline', async () => {
+      const l = await startNeverAcceptListener(host);
+      try {
+        await l.fill();
+        const before = synSentTo(l.port); // the filler left hanging
+        expect(await check(target(l, service), 300)).toMatchObject({ ok: false, code: CheckCode.L4TOUT });
+        // Our half-open socket is gone at the deadline, not minutes later.
+        expect(synSentTo(l.port)).toBe(before);
+      } finally {
+        await l.close();
+      }
     });
 
     test('a refused connection is L4CON', async () => {

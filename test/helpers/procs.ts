@@ -62,3 +62,23 @@ export async function readPids(file: string, n: number, ms = 5000): Promise<numb
     await sleep(20);
   }
 }
+
+/** Sockets of this network namespace in SYN_SENT towards the given port (/proc/net/tcp and tcp6). */
+export function synSentTo(port: number): number {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  let n = 0;
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols[2] = rem_address (ADDR:PORT), cols[3] = state; 02 = SYN_SENT.
+      if (cols[3] === '02' && cols[2]?.endsWith(`:${hex}`)) n++;
+    }
+  }
+  return n;
+}
