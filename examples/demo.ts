@@ -141,6 +141,8 @@ async function main(): Promise<void> {
     ending = true;
     clearInterval(view);
     timers.forEach(clearTimeout);
+    draw();
+    if (!tty) process.stdout.write(`\n${last.slice(0, last.indexOf('=== Log'))}`);
     daemon.stop(signal);
     await daemon.stopped;
     await Promise.all(reals.map((r) => new Promise((resolve) => {
@@ -148,9 +150,8 @@ async function main(): Promise<void> {
       r.server?.close(resolve);
     })));
     rmSync(dir, { recursive: true, force: true });
-    draw();
-    if (!tty) process.stdout.write(`${last}\n`);
-    process.stdout.write(`\n${lines.slice(-4).join('\n')}\nDemo over: servers stopped, nothing left running.\n`);
+    for (; printed < lines.length; printed++) process.stdout.write(`${lines[printed]}\n`);
+    process.stdout.write('Demo over: servers stopped, nothing left running.\n');
   };
   process.once('SIGINT', () => void end('INT'));
   process.once('SIGTERM', () => void end('TERM'));
