@@ -49,7 +49,8 @@ export async function readConfig(text: string, diag: Diagnostics, opts: ReadOpti
       if (!vm) break;
       const b = startBlock(ctx, vm[1] ? 6 : 4, vm[2]!, i);
       virtuals.push(b.state.v);
-      linedata = undefined;
+      // linedata stays the virtual= line until a block line is read: a file ending in a
+      // virtual= line re-reads it, and ldirectord then reports "duplicate virtual server".
       while (i < lines.length) {
         const raw = lines[i++]!;
         linedata = raw;

@@ -63,6 +63,7 @@ export const ERROR_CASES: ErrorCase[] = [
   { name: 'virtual6 with v4', text: `virtual6=127.0.0.1:80\n\treal6=[::1]:80 gate\n`, line: 1, detail: 'invalid address for virtual service' },
   { name: 'duplicate virtual', text: `${V}${R}\n${V}${R}`, line: 5, detail: 'duplicate virtual server' },
   { name: 'duplicate virtual by name', text: `${V}${R}virtual=localhost:http\n${R}# end\n`, line: 5, detail: 'duplicate virtual server' },
+  { name: 'virtual= as the last line is read twice', text: `${V}${R}virtual=127.0.0.1:81\n`, line: 3, detail: 'duplicate virtual server' },
   { name: 'duplicate fwmark', text: `virtual=7\n${R}virtual=7\n${R}`, line: 4, detail: 'duplicate virtual server' },
   // block lines
   { name: 'real6 in v4', text: `${V}\treal6=[::1]:80 gate\n`, line: 2, detail: 'cannot specify "real6" here.  please use "real" instead' },
