@@ -1,6 +1,7 @@
 // Builders and test doubles for the scheduler tests: resolved config records
 // (as src/config/ produces them), a manual clock, and CheckFactory instances
 // made of plain async functions.
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Config, RealServer, VirtualService } from '../../src/config/model.js';
 import { CheckCode, type CheckResult } from '../../src/checks/result.js';
 import type { CheckFn, CheckTarget } from '../../src/checks/types.js';
@@ -116,4 +117,40 @@ export async function flush(): Promise<void> {
 /** Resolve once `cond()` holds (polling on the event loop); the test timeout bounds it. */
 export async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** A loopback TCP server on `host`: `answer` writes a line on each connection, otherwise it stays silent. */
+export async function tcpServer(answer: boolean, host = '127.0.0.1'): Promise<{ port: number; closed: () => number; close: () => Promise<void> }> {
+  let closed = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => { closed++; sockets.delete(s); });
+    s.on('error', () => {});
+    if (answer) s.write('OK\n');
+  });
+  await new Promise<void>((r) => server.listen(0, host, r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    closed: () => closed,
+    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+/** A real loopback check: connect, wait for the first byte; abort destroys the socket (L4TOUT/L7TOUT). */
+export function tcpGreetingCheck(port: number, onStart?: () => void): CheckFn {
+  return (target, signal) => {
+    const startedAt = Date.now();
+    onStart?.();
+    return new Promise<CheckResult>((resolve) => {
+      let connected = false;
+      const sock = connect({ host: target.real.ip, port });
+      const done = (r: CheckResult): void => { sock.destroy(); resolve({ ...r, startedAt }); };
+      signal.addEventListener('abort', () => done(fail(connected ? CheckCode.L7TOUT : CheckCode.L4TOUT, 'timeout')), { once: true });
+      sock.on('connect', () => { connected = true; });
+      sock.once('data', () => done(pass(CheckCode.L7OK)));
+      sock.on('error', (e) => done(fail(CheckCode.L4CON, e.message)));
+    });
+  };
 }
