@@ -38,7 +38,7 @@ class CappedSink extends Writable {
 
 function ftpFailure(err: unknown, what: string): CheckError {
   if (err instanceof CheckError) return err;
-  if (err instanceof FTPError) return new CheckError(err.code >= 500 ? CheckCode.L7STS : CheckCode.L7RSP, `${what}: ${err.message}`);
+  if (err instanceof FTPError && typeof err.code === 'number' && err.code > 0) return new CheckError(err.code >= 500 ? CheckCode.L7STS : CheckCode.L7RSP, `${what}: ${err.message}`);
   return new CheckError(CheckCode.L7RSP, `${what}: ${describe(err)}`);
 }
 
@@ -52,7 +52,8 @@ export const checkFtp: CheckFn = ({ virtual, real }, signal) =>
     try {
       await client.connect(real.ip, real.checkPort);
     } catch (err) {
-      if (err instanceof FTPError) throw new CheckError(CheckCode.L7STS, `greeting: ${err.message}`);
+      // basic-ftp reports socket errors as FTPError too, without a numeric reply code.
+      if (err instanceof FTPError && typeof err.code === 'number' && err.code > 0) throw new CheckError(CheckCode.L7STS, `greeting: ${err.message}`);
       throw transportError(err, 'connect', where);
     }
     s.phase = 'dialogue';

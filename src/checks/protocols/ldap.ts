@@ -32,8 +32,9 @@ export function ldapCheck(useTls: boolean): CheckFn {
       const client = new Client({
         url: `${useTls ? 'ldaps' : 'ldap'}://${where}`,
         tlsOptions: useTls ? nodeTlsOptions(tlsOptionsFor(virtual), real.ip) : undefined,
-        createConnection: ((opts: net.NetConnectOpts) => track(net.connect(opts))) as typeof net.connect,
-        createSecureConnection: ((opts: tls.ConnectionOptions) => track(tls.connect(opts))) as typeof tls.connect,
+        // ldapts calls these as (port, host[, tlsOptions]); pass the arguments through untouched.
+        createConnection: ((...args: Parameters<typeof net.connect>) => track(net.connect(...args))) as typeof net.connect,
+        createSecureConnection: ((...args: Parameters<typeof tls.connect>) => track(tls.connect(...(args as unknown as [tls.ConnectionOptions])))) as typeof tls.connect,
       });
       s.defer(() => void client.unbind().catch(() => undefined));
       try {
