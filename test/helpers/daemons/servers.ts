@@ -139,7 +139,7 @@ export async function startInnd(): Promise<Daemon & { ctlinnd(...args: string[])
   const conf = readFileSync('/etc/news/inn.conf', 'utf8')
     .replace(/^port:.*$/m, `port:                        ${port}`)
     .replace(/^#?\s*bindaddress:.*$/m, `bindaddress:                 ${ip}`)
-    .replace(/^#?\s*bindaddress6:.*$/m, 'bindaddress6:                ::1');
+    .replace(/^#?\s*bindaddress6:.*$/m, 'bindaddress6:                "::1"');
   writeFileSync(join(D, 'inn.conf'), conf, { mode: 0o644 });
   mkdirSync('/run/news', { recursive: true });
   chownSync('/run/news', uidOf('news'), gidOf('news'));
@@ -295,7 +295,7 @@ listen=tcp:[::1]:${port}
 loadpath "/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 loadmodule "sl.so"
 request_route {
-  if (method == "OPTIONS" && $tU == "down") { sl_send_reply("404", "Not Found"); exit; }
+  if (method == "OPTIONS" && uri =~ "^sip:down@") { sl_send_reply("404", "Not Found"); exit; }
   if (method == "OPTIONS") { sl_send_reply("200", "OK"); exit; }
   sl_send_reply("501", "Not Implemented");
 }
