@@ -3,7 +3,7 @@
 // plus the `configtest [--json]` extension. bin/ldirectord calls main().
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, ConfigError, formatWarning, summarize, configToJSON } from '../config/index.js';
 import type { Config } from '../config/model.js';
@@ -13,7 +13,6 @@ import { spawnDetached, takeChildMarker, reportToParent } from '../daemon/detach
 import { parseArgs, type ParsedArgs } from './args.js';
 import { parseInvocation, findConfig, type Invocation } from './lookup.js';
 import { openLogger, ldExit, DEFAULT_LOGFILE, type CliLogger } from './logging.js';
-import { daemonOptions, runForeground, runDetachedChild } from './run-daemon.js';
 import { HELP_TEXT, USAGE_TEXT, USAGE_EXIT, VERSION_STR, VERSION_TEXT } from './texts.js';
 
 /** The process context the CLI runs in (injectable so the logic is not tied to globals). */
@@ -39,6 +38,11 @@ interface Session {
   readonly pidFile: string;
 }
 
+// Absolute path: the detached daemon chdirs to "/" and must still find its config on reload.
+function daemonOptions(configPath: string, configName: string, debug: boolean, ipvs: DaemonOptions['ipvs'], shadow: boolean): DaemonOptions {
+  return { configPath: resolve(configPath), configName, debug, ipvs, shadow };
+}
+
 function ipvsMode(args: ParsedArgs, env: NodeJS.ProcessEnv): DaemonOptions['ipvs'] {
   return args.ipvs ?? (env.LDIRECTORD_IPVS === 'simulated' ? 'simulated' : 'ipvsadm');
 }
@@ -61,7 +65,8 @@ export async function runCli(ctx: CliContext): Promise<number> {
     ctx.stdout(VERSION_TEXT);
     if (args.debug) {
       const logger = openLogger({ debug: true, supervised: false, logfile: DEFAULT_LOGFILE, cfgName: 'ldirectord' });
-      return ldExit(logger, true, 0, '');
+      ldExit(logger, true, 0, '');
+      await logger.close();
     }
     return 0;
   }
@@ -76,7 +81,9 @@ export async function runCli(ctx: CliContext): Promise<number> {
     logger.info(msg);
     if (!args.debug) ctx.stderr(`${msg}\n`);
     if (ctx.detachedChild) reportToParent(msg);
-    return ldExit(logger, args.debug, 1, 'Initialisation Error');
+    ldExit(logger, args.debug, 1, 'Initialisation Error');
+    await logger.close();
+    return 1;
   }
 
   let config: Config;
@@ -84,7 +91,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
     config = await loadConfig(file, { name: inv.cfgName, debug: args.debug, supervised: false });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return configFailure(ctx, args, inv, file, err);
+    return await configFailure(ctx, args, inv, file, err);
   }
   for (const w of config.warnings) ctx.stderr(formatWarning(file, w, process.pid));
 
@@ -103,7 +110,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
 }
 
 // config_error at start-up: the text on stderr (after any warnings), exit 2, logged.
-function configFailure(ctx: CliContext, args: ParsedArgs, inv: Invocation, file: string, err: ConfigError): number {
+async function configFailure(ctx: CliContext, args: ParsedArgs, inv: Invocation, file: string, err: ConfigError): Promise<number> {
   for (const w of err.warnings) ctx.stderr(formatWarning(file, w, process.pid));
   const text = err.format(process.pid);
   ctx.stderr(text);
@@ -113,9 +120,9 @@ function configFailure(ctx: CliContext, args: ParsedArgs, inv: Invocation, file:
   const logger = openLogger({
     debug: args.debug, supervised: false, logfile: typeof partial === 'string' ? partial : DEFAULT_LOGFILE, cfgName: inv.cfgName,
   });
-  const code = ldExit(logger, args.debug, 2, 'config_error: Configuration Error');
-  void logger.close();
-  return code;
+  ldExit(logger, args.debug, 2, 'config_error: Configuration Error');
+  await logger.close();
+  return 2;
 }
 
 function configtest(s: Session): number {
@@ -195,10 +202,16 @@ function runChildren(s: Session, cmd: string): void {
   }
 }
 
+// The daemon's module graph (checks, drivers, winston transports...) is loaded only
+// to run one: status/stop/reload, which Pacemaker runs every few seconds, stay quick.
+const daemonModule = () => import('./run-daemon.js');
+
 async function start(s: Session): Promise<number> {
   const { ctx, args, inv, config, logger, pidFile } = s;
   const opts = daemonOptions(s.file, inv.cfgName, args.debug, ipvsMode(args, ctx.env), config.global.shadow);
   if (config.global.supervised || args.debug) {
+    // Loaded before the start line: from that line on, TERM/HUP are handled (no await in between).
+    const { runForeground } = await daemonModule();
     logger.info(`Starting ${VERSION_STR} with pid: ${process.pid}`);
     return runForeground({ config, logger, opts, debug: args.debug });
   }
@@ -232,6 +245,7 @@ function initError(s: Session, msg: string): number {
 // The detached copy: it was spawned as `<bin> <config as given> start`.
 async function daemonChild(s: Session): Promise<number> {
   const opts = daemonOptions(s.file, s.inv.cfgName, false, ipvsMode(s.args, s.ctx.env), s.config.global.shadow);
+  const { runDetachedChild } = await daemonModule();
   return runDetachedChild({ config: s.config, logger: s.logger, opts, debug: false }, s.pidFile);
 }
 

@@ -1,7 +1,6 @@
 // Running the daemon itself: in the foreground (-d, supervised=yes) or as the
 // detached copy spawned by `start` (which writes the pid file and reports
 // readiness to the waiting parent).
-import { resolve } from 'node:path';
 import type { Config } from '../config/model.js';
 import { startDaemon, type DaemonOptions, type RunningDaemon } from '../daemon/daemon.js';
 import { installSignals } from '../daemon/signals.js';
@@ -20,11 +19,6 @@ export interface DaemonRun {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Build DaemonOptions; the path is made absolute because the detached daemon chdirs to "/". */
-export function daemonOptions(configPath: string, configName: string, debug: boolean, ipvs: DaemonOptions['ipvs'], shadow: boolean): DaemonOptions {
-  return { configPath: resolve(configPath), configName, debug, ipvs, shadow };
 }
 
 // Start, and turn a synchronous throw into a rejected `ready`.
