@@ -27,6 +27,8 @@ export interface SchedulerOptions {
   readonly factory: CheckFactory;
   /** Called once per finished attempt of a live job (never after stop() or for a removed job). */
   readonly onResult: (checkId: string, result: CheckResult, job: CheckJob) => void;
+  /** Called as each attempt starts, with how late it starts vs its schedule (for metrics and the bench). */
+  readonly onStart?: (checkId: string, latenessMs: number) => void;
   readonly logger?: Logger;
   /** Attempts in flight at most; the rest wait in FIFO order. Default 4096. */
   readonly maxConcurrent?: number;
@@ -240,6 +242,7 @@ export class CheckScheduler {
   private start(slot: Slot, due: number): void {
     const now = this.clock.now();
     this.counts.maxLatenessMs = Math.max(this.counts.maxLatenessMs, now - due);
+    this.opts.onStart?.(slot.job.checkId, now - due);
     const { step, deadlineMs } = nextStep(slot.job, slot.state);
     let resolve!: () => void;
     const settled = new Promise<void>((r) => (resolve = r));
