@@ -35,7 +35,7 @@ function ldirectord(c: Case): string {
   const started = Date.now();
   const r = spawnSync('timeout', ['-s', 'KILL', String(HANG), 'perl', HARNESS, ...args], { encoding: 'utf8' });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  if (r.status === 137) return `HANG(>${HANG}s)`;
+  if (r.status === 137 || r.signal) return `HANG(>${HANG}s)`;
   const m = /RESULT (up|down)/.exec(r.stdout ?? '');
   if (!m) return `crash:${(r.stderr ?? '').split('\n').find((l) => /Can't|died|exit/i.test(l))?.slice(0, 40) ?? r.status}`;
   return `${m[1]}(${secs}s)`;

@@ -49,8 +49,14 @@ export const checkFtp: CheckFn = ({ virtual, real }, signal) =>
     const receive = receiveRegex(real.receive);
     const client = new Client(0);
     s.defer(() => client.close());
+    // The control socket exists once connect() is called; its TCP connect ends the L4 phase
+    // (a server that accepts but never greets is an L7 timeout, as for the other checks).
+    const greeting = client.connect(real.ip, real.checkPort);
+    client.ftp.socket.once('connect', () => {
+      s.phase = 'dialogue';
+    });
     try {
-      await client.connect(real.ip, real.checkPort);
+      await greeting;
     } catch (err) {
       // basic-ftp reports socket errors as FTPError too, without a numeric reply code.
       if (err instanceof FTPError && typeof err.code === 'number' && err.code > 0) throw new CheckError(CheckCode.L7STS, `greeting: ${err.message}`);

@@ -1,5 +1,5 @@
 // ftp against a real vsftpd (anonymous), as check_ftp: RETR request, receive on the content.
-import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { checkFtp } from '../../../src/checks/protocols/ftp.js';
 import { makeTarget } from '../../helpers/target.js';
 import type { Daemon } from '../../helpers/daemons/daemon.js';
@@ -30,7 +30,8 @@ describe('ftp (vsftpd)', () => {
     await expectDown(checkFtp, target({ login: 'nosuchuser', passwd: 'x' }), ['L7STS', 'L7RSP']);
   });
   test('down at the deadline: server SIGSTOPped', async () => {
-    await expectDownWhenPaused(checkFtp, target(), () => d.pause(), () => d.resume());
+    const r = await expectDownWhenPaused(checkFtp, target(), () => d.pause(), () => d.resume());
+    expect(r.code).toBe('L7TOUT');
   });
   test('down: server stopped', async () => {
     await d.stop();
