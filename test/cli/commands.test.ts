@@ -1,7 +1,7 @@
 // ldirectord's command words against the real launcher: texts, streams and
 // exit codes as ldirectord 4.12 prints them (see test/diff/cli-side-by-side.sh).
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -143,6 +143,7 @@ describe('status, stop, reload with and without a daemon', () => {
     const cfg = goodConfig(s);
     expect(ld(s, [cfg, 'stop'])).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(ld(s, [cfg, 'try-restart'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(existsSync(pidFileOf('test.cf'))).toBe(false); // try-restart started nothing
     expect(ld(s, [cfg, 'reload'])).toEqual({ code: 1, stdout: '', stderr: '' });
     expect(ld(s, [cfg, 'force-reload']).code).toBe(1);
     const log = logLines(s);
@@ -169,6 +170,52 @@ describe('status, stop, reload with and without a daemon', () => {
       expect(log.some((l) => l.endsWith('] Exiting from ldirectord status'))).toBe(true);
     } finally {
       d.kill();
+    }
+  });
+});
+
+describe('execute= sub-configs', () => {
+  test('status of a running daemon also runs `ldirectord SUB status` for each execute= line', async () => {
+    const sub = goodConfig(s, 'sub.cf');
+    const cfg = goodConfig(s, 'main.cf', `execute=${sub}\n`);
+    const d = standInDaemon(s);
+    try {
+      await until(() => existsSync(d.signals), 'the stand-in to start');
+      writeFileSync(pidFileOf('main.cf'), `${d.pid}\n`);
+      const r = ld(s, [cfg, 'status']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(`ldirectord for ${cfg} is running with pid: ${d.pid}\n`);
+      expect(r.stdout).toBe(`ldirectord is stopped for ${sub}\n`);
+      expect(logLines(s).some((l) => l.endsWith(`] system(${BIN} ${sub} status) failed: exit status 3`))).toBe(true);
+    } finally {
+      d.kill();
+    }
+  });
+});
+
+describe('--ipvs (extension)', () => {
+  test('an invalid mode is a usage error', () => {
+    const r = ld(s, ['--ipvs=kernel', goodConfig(s), 'status']);
+    expect(r.code).toBe(255);
+    expect(r.stderr).toBe('Value "kernel" invalid for option ipvs (simulated or ipvsadm)\n');
+  });
+
+  test('--ipvs=simulated before the config reaches the daemon (no LDIRECTORD_IPVS in the environment)', async () => {
+    const cfg = goodConfig(s);
+    const env = { ...s.env };
+    delete env.LDIRECTORD_IPVS;
+    // Should the flag get lost, -d would pick this fake, never the real ipvsadm.
+    writeFileSync(join(s.dir, 'ipvsadm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const child = spawn(BIN, ['--ipvs=simulated', '-d', cfg, 'start'], { cwd: s.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const exit = new Promise((r) => child.on('exit', r));
+    try {
+      await until(() => err.includes('Starting Linux Director'), 'the start line');
+      await until(() => /simulated/i.test(err), 'the daemon to say it uses the simulated table');
+    } finally {
+      child.kill('SIGTERM');
+      await exit;
     }
   });
 });
