@@ -268,7 +268,9 @@ describe('event-loop lag guard', () => {
       await firstStart;
       const end = Date.now() + 700;
       while (Date.now() < end) { /* busy-wait: our loop is starved, the server already answered */ }
-      await until(() => seen.length >= (lagGuard ? 2 : 1));
+      await until(() => seen.length >= 1);
+      // Only an inconclusive first attempt is followed by a prompt retry worth waiting for.
+      if (lagGuard && seen[0]!.result.code === CheckCode.INCONCLUSIVE) await until(() => seen.length >= 2);
       return seen.map((s) => s.result);
     } finally {
       await Promise.all(started.splice(0).map((s) => s.stop()));
