@@ -13,12 +13,13 @@ import { spawnDetached, takeChildMarker, reportToParent } from '../daemon/detach
 import { parseArgs, type ParsedArgs } from './args.js';
 import { parseInvocation, findConfig, type Invocation } from './lookup.js';
 import { openLogger, ldExit, DEFAULT_LOGFILE, type CliLogger } from './logging.js';
+import { invokedAs } from './self.js';
 import { HELP_TEXT, USAGE_TEXT, USAGE_EXIT, VERSION_STR, VERSION_TEXT } from './texts.js';
 
 /** The process context the CLI runs in (injectable so the logic is not tied to globals). */
 export interface CliContext {
   readonly argv: readonly string[];
-  /** $0: the launcher as invoked (process.argv[1]). */
+  /** $0: the launcher as invoked (`./ldirectord` stays relative, as in Perl). */
   readonly self: string;
   readonly env: NodeJS.ProcessEnv;
   readonly stdout: (s: string) => void;
@@ -254,7 +255,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const detachedChild = takeChildMarker(process.env);
   const code = await runCli({
     argv,
-    self: process.argv[1] ?? 'ldirectord',
+    self: invokedAs(),
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -62,6 +62,13 @@ describe('options and usage', () => {
     expect(r2.code).toBe(3);
     expect(logLines(s).some((l) => l.endsWith(`] Invoking ldirectord invoked as: ${link} ${cfg} status `))).toBe(true);
   });
+
+  test('$0 is kept as typed: a relative launcher path shows up relative, as in Perl', () => {
+    symlinkSync(BIN, join(s.dir, 'ldirectord'));
+    const cfg = goodConfig(s);
+    expect(spawnLd('./ldirectord', [cfg, 'status']).code).toBe(3);
+    expect(logLines(s).some((l) => l.endsWith(`] Invoking ldirectord invoked as: ./ldirectord ${cfg} status `))).toBe(true);
+  });
 });
 
 describe('config lookup and errors', () => {

@@ -3,7 +3,7 @@
 // reach it through the pid file, -d and supervised=yes stay in the foreground.
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { alive, ensureBuilt, goodConfig, ld, logLines, scratch, until, BIN, type Scratch } from './helpers.js';
 
@@ -51,6 +51,19 @@ describe('detached daemon', () => {
     expect(existsSync(pidFile())).toBe(false);
     expect(logLines(s).some((l) => l.endsWith(`|${pid}] Linux Director Daemon terminated on signal: TERM`))).toBe(true);
     expect(ld(s, [cfg, 'status']).code).toBe(3);
+  });
+
+  test('started as `./ldirectord rel.cf start`, the daemon cmdline reads exactly that (the OCF pgrep pattern)', async () => {
+    symlinkSync(BIN, join(s.dir, 'ldirectord'));
+    goodConfig(s, 'rel.cf');
+    const r = spawnSync('./ldirectord', ['rel.cf', 'start'], { cwd: s.dir, env: s.env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const pid = readPid('rel.cf');
+    started.push(pid);
+    expect(cmdline(pid).join(' ')).toMatch(/ \.\/ldirectord rel\.cf start$/);
+    // Relative config, daemon in "/": stop and status still work through the pid file.
+    expect(ld(s, ['rel.cf', 'stop']).code).toBe(0);
+    await until(() => !alive(pid), 'the daemon to exit');
   });
 
   test('double start: the second is silent, exit 0, and starts nothing', () => {
