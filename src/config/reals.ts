@@ -17,14 +17,7 @@ const REAL_RE =
   /(\d+\.\d+\.\d+\.\d+|[A-Za-z0-9.-]+|\[[0-9A-fa-f:]+\])(->(\d+\.\d+\.\d+\.\d+|[A-Za-z0-9.-]+|\[[0-9A-fa-f:]+\]))?(:(\d+|[A-Za-z0-9-_]+))?\s+(.*)/;
 
 /** The part of a real line after the address: forward, weight, request/receive, thresholds. */
-interface RealFlags {
-  forward: Forward;
-  weight: string;
-  request?: string;
-  receive?: string;
-  lThreshold?: string;
-  uThreshold?: string;
-}
+type RealFlags = Omit<RealDraft, 'line' | 'server' | 'port'>;
 
 /** Resolve every collected real= line of a block into `v.reals`, in order. */
 export async function resolveReals(
