@@ -13,7 +13,13 @@ import { MonitorFile } from '../log/monitorfile.js';
 import type { Logger } from '../log/types.js';
 import { planChecks, type CheckJob } from '../scheduler/plan.js';
 import { CheckScheduler } from '../scheduler/scheduler.js';
-import { checkFactory } from './factory.js';
+import { ControlServer } from '../control/server.js';
+import { buildSnapshot } from '../control/snapshot.js';
+import { describeDrift } from '../ipvs/diff.js';
+import { commandLine } from '../ipvs/save-format.js';
+import { LD_VERSION, Observer } from '../metrics/observer.js';
+import { MetricsServer } from '../metrics/server.js';
+import { defaultCheckFactory } from '../scheduler/factory.js';
 import { openBackend } from './backend.js';
 import { watchConfig, type ConfigWatcher } from './config-watch.js';
 import { TableSync } from './sync.js';
@@ -32,6 +38,8 @@ export interface DaemonOptions {
   readonly shadow: boolean;
   /** Where the control socket goes (next to the pid file); undefined = none. */
   readonly controlSocket?: string;
+  /** `host:port` of the Prometheus endpoint (--metrics=); overrides the config's metrics= (extension). */
+  readonly metrics?: string;
   /** A ready backend to use instead of choosing one (the demo shows its simulated table). */
   readonly backend?: IpvsBackend;
 }
@@ -80,6 +88,10 @@ class Daemon {
   #watcher: ConfigWatcher | undefined;
   #resend: NodeJS.Timeout | undefined;
   #reloading: Promise<void> = Promise.resolve();
+  readonly #observer: Observer;
+  readonly #startedAt = Date.now();
+  #control: ControlServer | undefined;
+  #metrics: MetricsServer | undefined;
 
   constructor(config: Config, logger: Logger, opts: DaemonOptions) {
     this.#config = config;
@@ -88,6 +100,12 @@ class Daemon {
     this.#director = new Director(config);
     this.#monitor = new MonitorFile({ logger });
     this.#alerter = new EmailAlerter({ logger, config: () => this.#config, status: () => this.#state });
+    this.#observer = new Observer({
+      config: () => this.#config,
+      director: () => this.#director,
+      table: () => this.#sync?.table,
+      scheduler: () => this.#scheduler?.stats(),
+    });
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
     this.ready = this.#start();
     this.ready.catch(() => this.#resolveStopped(1));
@@ -103,11 +121,12 @@ class Daemon {
       logger,
       shadow: this.#opts.shadow,
       reconcileMs: this.#config.global.reconcileinterval * 1000,
+      onBatch: (result) => this.#observer.batch(result),
     });
     const table = await this.#sync.read();
     this.#apply(this.#director.start(table, Date.now()));
     this.#scheduler = new CheckScheduler({
-      factory: checkFactory(),
+      factory: defaultCheckFactory(),
       logger,
       onResult: (checkId, result, job) => this.#onResult(checkId, result, job),
     });
@@ -120,7 +139,62 @@ class Daemon {
     });
     this.#resend = setInterval(() => this.#alerter.resend(Math.floor(Date.now() / 1000)), this.#config.global.checkinterval * 1000);
     this.#resend.unref();
+    await this.#openObservability();
     this.#state = 'running';
+  }
+
+  /** Control socket and metrics endpoint: a failure to open either is logged, never fatal. */
+  async #openObservability(): Promise<void> {
+    const path = this.#opts.controlSocket;
+    if (path) {
+      try {
+        this.#control = await ControlServer.listen({
+          path,
+          logger: this.#logger,
+          handlers: { ping: () => ({ pid: process.pid }), report: () => this.#snapshot(), diff: () => this.#diff() },
+        });
+      } catch (err) {
+        this.#logger.info(`Control socket not available: ${(err as Error).message}`);
+      }
+    }
+    const metrics = this.#opts.metrics ?? this.#config.global.metrics;
+    if (metrics) {
+      try {
+        this.#metrics = await MetricsServer.listen(metrics, () => this.#observer.render());
+        this.#logger.info(`Metrics on http://${this.#metrics.address}/metrics`);
+      } catch (err) {
+        this.#logger.info(`Metrics endpoint ${metrics} not available: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  #snapshot(): unknown {
+    return buildSnapshot({
+      config: this.#config,
+      director: this.#director,
+      table: this.#sync?.table,
+      consecutiveFailures: (id) => this.#observer.consecutiveFailures(id),
+      scheduler: this.#scheduler?.stats(),
+      pid: process.pid,
+      shadow: this.#opts.shadow,
+      ipvs: this.#backend?.name ?? '',
+      ...(this.#metrics ? { metrics: this.#metrics.address } : {}),
+      startedAt: this.#startedAt,
+      now: Date.now(),
+      version: LD_VERSION,
+    });
+  }
+
+  /** Desired vs a fresh read of the live table: the commands that would reconcile them (nothing is run). */
+  async #diff(): Promise<unknown> {
+    const table = await this.#backend!.read();
+    const drift = describeDrift(this.#director.desired(), table);
+    return {
+      ipvsadm: this.#backend!.name,
+      shadow: this.#opts.shadow,
+      inSync: drift.length === 0,
+      drift: drift.map((d) => ({ kind: d.kind, message: d.message, command: commandLine(d.command) })),
+    };
   }
 
   private get logger(): Logger {
@@ -129,6 +203,7 @@ class Daemon {
 
   /** One check verdict: monitorfile lines, then the director, then a table pass if something changed. */
   #onResult(checkId: string, result: CheckResult, job: CheckJob): void {
+    this.#observer.result(checkId, result, job);
     if (result.code !== CheckCode.INCONCLUSIVE && job.kind !== 'on') {
       for (const { virtual } of job.targets) {
         if (virtual.monitorfile) void this.#monitor.write(virtual.monitorfile, checkId, result.ok ? 'up' : 'down', result.message);
@@ -137,6 +212,7 @@ class Daemon {
       this.#logger.debug(2, `Inconclusive check ${checkId}: ${result.message}`);
     }
     this.#apply(this.#director.verdict(checkId, result, Date.now()));
+    this.#observer.transitions(job, this.#director);
   }
 
   /** Carry out a director step: events in order, then the table pass. */
@@ -206,7 +282,7 @@ class Daemon {
     for (const event of step.events) this.#carry(event);
     await this.#sync?.final(step.commands);
     this.#logger.info(`Linux Director Daemon terminated on signal: ${signal}`);
-    await Promise.all([this.#monitor.flush(), this.#alerter.flush()]);
+    await Promise.all([this.#monitor.flush(), this.#alerter.flush(), this.#control?.close(), this.#metrics?.close()]);
     this.#resolveStopped(0);
   }
 }
