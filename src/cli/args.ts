@@ -3,7 +3,8 @@
 //   GetOptions("debug|d", "help|h|?", "version|v")
 // single-dash options are bundled letters (-dv), long options need "--" and
 // their full name, parsing stops at the first non-option or at "--".
-// One extension: --ipvs=simulated|ipvsadm (before the config argument).
+// Extensions (before the config argument): --ipvs=simulated|ipvsadm,
+// --shadow (decide and log, never write the table), --metrics=HOST:PORT.
 
 /** The parsed command line. */
 export interface ParsedArgs {
@@ -12,6 +13,10 @@ export interface ParsedArgs {
   readonly version: boolean;
   /** --ipvs=MODE (extension); undefined when not given. */
   readonly ipvs?: 'simulated' | 'ipvsadm';
+  /** --shadow (extension): never write the table. */
+  readonly shadow: boolean;
+  /** --metrics=HOST:PORT (extension): the Prometheus endpoint; undefined when not given. */
+  readonly metrics?: string;
   /** What is left after the options: [config] command [extra...]. */
   readonly rest: readonly string[];
   /** Getopt::Long's warnings ("Unknown option: x"); non-empty means GetOptions failed (usage follows). */
@@ -25,6 +30,8 @@ const LONG = new Set(['debug', 'help', 'version']);
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const flags = { debug: false, help: false, version: false };
   let ipvs: ParsedArgs['ipvs'];
+  let shadow = false;
+  let metrics: string | undefined;
   const errors: string[] = [];
   let i = 0;
   for (; i < argv.length; i++) {
@@ -41,6 +48,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         if (value === 'simulated' || value === 'ipvsadm') ipvs = value;
         else if (value === undefined) errors.push('Option ipvs requires an argument');
         else errors.push(`Value "${value}" invalid for option ipvs (simulated or ipvsadm)`);
+      } else if (name === 'metrics') {
+        const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
+        if (value === undefined) errors.push('Option metrics requires an argument');
+        else if (!/^(\[[0-9A-Fa-f:.]+\]|[^:\s]+):\d{1,5}$/.test(value)) errors.push(`Value "${value}" invalid for option metrics (HOST:PORT)`);
+        else metrics = value;
+      } else if (name === 'shadow') {
+        if (eq >= 0) errors.push('Option shadow does not take an argument');
+        else shadow = true;
       } else if (LONG.has(name)) {
         if (eq >= 0) errors.push(`Option ${name} does not take an argument`);
         else flags[name as keyof typeof flags] = true;
@@ -57,5 +72,5 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       else errors.push(`Unknown option: ${ch}`);
     }
   }
-  return { ...flags, ipvs, rest: argv.slice(i), errors };
+  return { ...flags, ipvs, shadow, ...(metrics === undefined ? {} : { metrics }), rest: argv.slice(i), errors };
 }

@@ -8,12 +8,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, ConfigError, formatWarning, summarize, configToJSON } from '../config/index.js';
 import type { Config } from '../config/model.js';
 import type { DaemonOptions } from '../daemon/daemon.js';
-import { pidFilePath, readPidFile } from '../daemon/pidfile.js';
+import { pidFilePath, readPidFile, runDir } from '../daemon/pidfile.js';
+import { controlSocketPath } from '../control/paths.js';
 import { spawnDetached, takeChildMarker, reportToParent } from '../daemon/detach.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { parseInvocation, findConfig, type Invocation } from './lookup.js';
 import { openLogger, ldExit, DEFAULT_LOGFILE, type CliLogger } from './logging.js';
 import { invokedAs } from './self.js';
+import { parseQuery, runReport, type QueryInvocation } from './report.js';
+import { runDiff } from './diff.js';
 import { HELP_TEXT, USAGE_TEXT, USAGE_EXIT, VERSION_STR, VERSION_TEXT } from './texts.js';
 
 /** The process context the CLI runs in (injectable so the logic is not tied to globals). */
@@ -40,8 +43,35 @@ interface Session {
 }
 
 // Absolute path: the detached daemon chdirs to "/" and must still find its config on reload.
-function daemonOptions(configPath: string, configName: string, debug: boolean, ipvs: DaemonOptions['ipvs'], shadow: boolean): DaemonOptions {
-  return { configPath: resolve(configPath), configName, debug, ipvs, shadow };
+// --shadow and --metrics reach the detached copy through LDIRECTORD_SHADOW / LDIRECTORD_METRICS
+// (its cmdline must stay `<bin> <cfg> start`).
+function daemonOptions(s: Session, debug: boolean): DaemonOptions {
+  const { args, ctx, inv, config } = s;
+  const metrics = args.metrics ?? ctx.env.LDIRECTORD_METRICS;
+  return {
+    configPath: resolve(s.file),
+    configName: inv.cfgName,
+    debug,
+    ipvs: ipvsMode(args, ctx.env),
+    shadow: shadowFlag(args, ctx.env) || config.global.shadow,
+    controlSocket: controlSocketPath(inv.cfgName, runDir(ctx.env)),
+    ...(metrics ? { metrics } : {}),
+  };
+}
+
+function shadowFlag(args: ParsedArgs, env: NodeJS.ProcessEnv): boolean {
+  return args.shadow || env.LDIRECTORD_SHADOW === 'yes';
+}
+
+// report / diff (extensions): ask the running daemon over its control socket; nothing is logged.
+async function runQuery(ctx: CliContext, q: QueryInvocation): Promise<number> {
+  const file = findConfig(q.config);
+  if (file === undefined) {
+    ctx.stderr(`Config file ${q.config} not found\n`);
+    return 1;
+  }
+  const socket = controlSocketPath(q.cfgName, runDir(ctx.env));
+  return q.command === 'report' ? runReport(ctx, socket, file, q.json) : runDiff(ctx, socket, file, q.json);
 }
 
 function ipvsMode(args: ParsedArgs, env: NodeJS.ProcessEnv): DaemonOptions['ipvs'] {
@@ -71,6 +101,8 @@ export async function runCli(ctx: CliContext): Promise<number> {
     }
     return 0;
   }
+  const query = parseQuery(args.rest);
+  if (query) return runQuery(ctx, query);
   const inv = parseInvocation(args.rest);
   if (!inv) return usage(ctx);
 
@@ -209,7 +241,7 @@ const daemonModule = () => import('./run-daemon.js');
 
 async function start(s: Session): Promise<number> {
   const { ctx, args, inv, config, logger, pidFile } = s;
-  const opts = daemonOptions(s.file, inv.cfgName, args.debug, ipvsMode(args, ctx.env), config.global.shadow);
+  const opts = daemonOptions(s, args.debug);
   if (config.global.supervised || args.debug) {
     // Loaded before the start line: from that line on, TERM/HUP are handled (no await in between).
     const { runForeground } = await daemonModule();
@@ -229,7 +261,11 @@ async function start(s: Session): Promise<number> {
       script: ctx.self,
       args: [inv.config, 'start'],
       // The mode travels in the environment so the daemon's cmdline stays `<bin> <cfg> start`.
-      env: { LDIRECTORD_IPVS: opts.ipvs },
+      env: {
+        LDIRECTORD_IPVS: opts.ipvs,
+        ...(shadowFlag(args, ctx.env) ? { LDIRECTORD_SHADOW: 'yes' } : {}),
+        ...(opts.metrics ? { LDIRECTORD_METRICS: opts.metrics } : {}),
+      },
     });
     return 0;
   } catch (err) {
@@ -245,7 +281,7 @@ function initError(s: Session, msg: string): number {
 
 // The detached copy: it was spawned as `<bin> <config as given> start`.
 async function daemonChild(s: Session): Promise<number> {
-  const opts = daemonOptions(s.file, s.inv.cfgName, false, ipvsMode(s.args, s.ctx.env), s.config.global.shadow);
+  const opts = daemonOptions(s, false);
   const { runDetachedChild } = await daemonModule();
   return runDetachedChild({ config: s.config, logger: s.logger, opts, debug: false }, s.pidFile);
 }

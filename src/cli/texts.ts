@@ -30,5 +30,13 @@ export const HELP_TEXT =
   '    ldirectord [-d] [--ipvs=simulated|ipvsadm] [configfile] configtest [--json]\n' +
   '    check the configuration and print a summary (exit 0) or the error (exit 2).\n\n' +
   '    LDIRECTORD_IPVS=simulated (or --ipvs=simulated) uses an in-memory IPVS table.\n\n' +
+  '    ldirectord [configfile] report [--json]\n' +
+  '    per virtual and real: state, weight in the table vs configured, last check\n' +
+  '    verdicts and why; asks the running daemon (exit 3 when it is not running).\n\n' +
+  '    ldirectord [configfile] diff [--json]\n' +
+  '    the ipvsadm commands that would make the live table what the running daemon\n' +
+  '    wants; runs nothing. Exit 0 in sync, 1 when they differ, 3 when not running.\n\n' +
+  '    --shadow (or shadow=yes): decide and log what would be run, never write the table.\n' +
+  '    --metrics=HOST:PORT (or metrics=HOST:PORT): Prometheus metrics on /metrics.\n\n' +
   'The full manual: README.md of ldirectord-ts, and ldirectord(8) for the\n' +
   'configuration file (the format is the same).\n';
