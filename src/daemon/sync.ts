@@ -133,18 +133,20 @@ export class TableSync {
       }
     }
     const extra = this.#extra.splice(0);
+    // Transitions decided after this point are not in the batch: observe() keeps them.
+    const mark = director.mark();
     const desired = director.desired();
     const commands = [...extra, ...diffTable(desired, table)];
     if (known && table !== known) for (const line of driftLines(desired, known, table)) logger.info(line);
     if (commands.length === 0) {
       this.#last = table;
-      director.observe(table);
+      director.observe(table, mark);
       return;
     }
-    await this.#apply(commands);
+    await this.#apply(commands, mark);
   }
 
-  async #apply(commands: IpvsCommand[]): Promise<void> {
+  async #apply(commands: IpvsCommand[], mark?: number): Promise<void> {
     const { director, logger, backend, shadow } = this.#o;
     if (shadow) {
       for (const c of commands) logger.info(`shadow: would run ${backend.name} ${commandLine(c)}`);
@@ -152,7 +154,7 @@ export class TableSync {
     }
     const result = await backend.apply(commands);
     this.#last = result.table;
-    director.observe(result.table);
+    director.observe(result.table, mark);
     this.#o.onBatch?.(result);
     const failed = result.outcomes.filter((o) => !o.ok);
     for (const o of failed) {

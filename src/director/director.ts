@@ -122,9 +122,18 @@ export class Director {
     return { events, commands: [], changed };
   }
 
-  /** The daemon read or verified the table: take it as the new picture. */
-  observe(table: IpvsTable): void {
-    this.#view.observe(table);
+  /** A point to pass to observe() for a table that reflects the transitions decided up to now. */
+  mark(): number {
+    return this.#view.mark();
+  }
+
+  /**
+   * The daemon read or verified the table: take it as the new picture. `since` (a mark taken
+   * when the batch was computed) keeps the transitions decided after it, which the table
+   * cannot show yet; without it they would be lost and their log lines decided wrongly.
+   */
+  observe(table: IpvsTable, since?: number): void {
+    this.#view.observe(table, since);
     for (const pair of this.#pairs) {
       const state = this.#pair(pair);
       if (state.placeQuiesced && this.#view.dest(pair.virtual, destOf(pair.virtual, pair.real).addr)) state.placeQuiesced = false;
