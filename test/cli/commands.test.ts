@@ -1,6 +1,6 @@
 // ldirectord's command words against the real launcher: texts, streams and
 // exit codes as ldirectord 4.12 prints them (see test/diff/cli-side-by-side.sh).
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import {
   ensureBuilt, goodConfig, ld, logLines, otherProcess, scratch, standInDaemon, until, BIN, type Scratch,
 } from './helpers.js';
 
+// Generous: each test runs several real processes, and CI machines are shared.
+jest.setTimeout(180_000);
 beforeAll(() => ensureBuilt(), 180_000);
 
 let s: Scratch;

@@ -189,7 +189,7 @@ export function ld(s: Scratch, args: readonly string[], opts: { cwd?: string; en
     cwd: opts.cwd ?? s.dir,
     env: opts.env ?? s.env,
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 90_000, // a loaded CI machine: node start-up alone has taken seconds
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -200,7 +200,7 @@ export function logLines(s: Scratch): string[] {
 }
 
 /** Wait (polling, bounded) until `cond` holds; throws with `what` after `ms`. */
-export async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
+export async function until(cond: () => boolean, what: string, ms = 40_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

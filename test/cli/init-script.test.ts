@@ -1,12 +1,14 @@
 // packaging/init.d/ldirectord: /etc/default/ldirectord read with `ini`, then
 // `$DAEMON $CONFIG_FILE $1` as Debian's init script runs it.
-import { afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, expect, jest, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, ROOT, ensureBuilt, goodConfig, scratch, type Scratch } from './helpers.js';
 
 const INIT = join(ROOT, 'packaging', 'init.d', 'ldirectord');
+// Generous: each test runs several real processes, and CI machines are shared.
+jest.setTimeout(180_000);
 beforeAll(() => ensureBuilt(), 180_000);
 let s: Scratch;
 beforeEach(() => {

@@ -1,12 +1,14 @@
 // The process lifecycle: `start` detaches and returns once the daemon is up,
 // the daemon's cmdline is `<bin> <config as given> start`, stop/restart/reload
 // reach it through the pid file, -d and supervised=yes stay in the foreground.
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { alive, ensureBuilt, goodConfig, ld, logLines, scratch, until, BIN, type Scratch } from './helpers.js';
 
+// Generous: each test runs several real processes, and CI machines are shared.
+jest.setTimeout(180_000);
 beforeAll(() => ensureBuilt(), 180_000);
 
 let s: Scratch;
