@@ -253,9 +253,10 @@ export class FlipServer {
     this.host = host;
   }
 
-  static async start(host: string, health: Health = 'up'): Promise<FlipServer> {
+  static async start(host: string, health: Health = 'up', port = 0): Promise<FlipServer> {
     const s = new FlipServer(host);
     s.health = health;
+    s.port = port;
     await s.listen();
     return s;
   }
