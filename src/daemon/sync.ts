@@ -39,6 +39,8 @@ export class TableSync {
   #reread = true;
   #retryMs: number;
   #closed = false;
+  /** Shadow mode: the last would-be batch logged. */
+  #shadowSaid = '';
 
   constructor(opts: TableSyncOptions) {
     this.#o = opts;
@@ -149,7 +151,11 @@ export class TableSync {
   async #apply(commands: IpvsCommand[], mark?: number): Promise<void> {
     const { director, logger, backend, shadow } = this.#o;
     if (shadow) {
-      for (const c of commands) logger.info(`shadow: would run ${backend.name} ${commandLine(c)}`);
+      // The table never changes in shadow mode: say each distinct would-be batch once.
+      const lines = commands.map((c) => `shadow: would run ${backend.name} ${commandLine(c)}`);
+      const key = lines.join('\n');
+      if (key !== this.#shadowSaid) for (const line of lines) logger.info(line);
+      this.#shadowSaid = key;
       return;
     }
     const result = await backend.apply(commands);

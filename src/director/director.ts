@@ -4,7 +4,7 @@
 // carries out the returned events and commands.
 import { CheckCode, type CheckResult } from '../checks/result.js';
 import type { Config, RealServer, VirtualService } from '../config/model.js';
-import { destOf, fallbackDestOf, formatAddr, sameDest, serviceOf } from '../ipvs/table.js';
+import { destOf, fallbackDestOf, formatAddr, sameDest, serviceKey, serviceOf } from '../ipvs/table.js';
 import type { DesiredTable, IpvsCommand, IpvsTable } from '../ipvs/types.js';
 import { desiredTable } from './desired.js';
 import * as msg from './messages.js';
@@ -134,9 +134,12 @@ export class Director {
    */
   observe(table: IpvsTable, since?: number): void {
     this.#view.observe(table, since);
+    // Judged on the table itself: the view also holds replayed transitions not yet applied.
     for (const pair of this.#pairs) {
       const state = this.#pair(pair);
-      if (state.placeQuiesced && this.#view.dest(pair.virtual, destOf(pair.virtual, pair.real).addr)) state.placeQuiesced = false;
+      if (!state.placeQuiesced) continue;
+      const { virtual: v, real: r } = pair;
+      if (table.get(serviceKey(serviceOf(v)))?.dests.has(destOf(v, r).addr)) state.placeQuiesced = false;
     }
   }
 

@@ -175,6 +175,19 @@ describe('verdicts', () => {
     expect(destsOf(apply(d, table), '127.0.0.1:80')).toEqual({ '127.0.0.2:80': 0 });
   });
 
+  test('a quiescent real down at its first verdict is placed even when that verdict came during a batch', async () => {
+    const c = await config(`${V}    real=127.0.0.2:80 masq\n    quiescent=yes\n`);
+    const d = new Director(c);
+    d.start(EMPTY, T0);
+    const mark = d.mark(); // a pass computed its batch (the virtual only) ...
+    d.verdict(c.virtuals[0]!.reals[0]!.checkId, result(false), T0); // ... then the first verdict came
+    const verified = parseSave('-A -t 127.0.0.1:80 -s wrr\n');
+    d.observe(verified, mark);
+    expect(diffTable(d.desired(), verified).map((x) => `${x.op} ${x.op === 'add-dest' ? `${x.dest.addr} w${x.dest.weight}` : ''}`)).toEqual([
+      'add-dest 127.0.0.2:80 w0',
+    ]);
+  });
+
   test('without readdquiescent a quiesced real deleted by hand stays deleted', async () => {
     const c = await config(`${V}    real=127.0.0.2:80 masq\n    quiescent=yes\n`);
     const d = new Director(c);
