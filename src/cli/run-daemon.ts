@@ -34,7 +34,12 @@ function launch(run: DaemonRun): { daemon?: RunningDaemon; error?: string } {
 export async function runForeground(run: DaemonRun): Promise<number> {
   const { daemon, error } = launch(run);
   if (!daemon) return ldExit(run.logger, run.debug, 1, error!);
-  const uninstall = installSignals(daemon);
+  // ld_process_term ends in ld_exit, which -d (DEBUG 3) logs: remember which signal it was.
+  let signal = 'TERM';
+  const uninstall = installSignals({
+    stop: (sig) => daemon.stop((signal = sig)),
+    reload: () => daemon.reload(),
+  });
   try {
     await daemon.ready;
   } catch (err) {
@@ -43,7 +48,7 @@ export async function runForeground(run: DaemonRun): Promise<number> {
   }
   const code = await daemon.stopped;
   uninstall();
-  return code;
+  return ldExit(run.logger, run.debug, code, `Linux Director Daemon terminated on signal: ${signal}`);
 }
 
 /** The detached copy: pid file, daemon, readiness report; resolves with the exit status once stopped. */

@@ -133,6 +133,7 @@ class Daemon {
     this.#scheduler.update(planChecks(this.#config));
     this.#watcher = watchConfig(this.#opts.configPath, {
       logger,
+      displayPath: this.#config.file,
       intervalMs: this.#config.global.checkinterval * 1000,
       settings: () => ({ autoreload: this.#config.global.autoreload, callback: this.#config.global.callback }),
       onChange: () => this.reload('file'),
