@@ -152,7 +152,11 @@ describe('foreground modes', () => {
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
-    expect(err).toContain('Linux Director Daemon terminated on signal: TERM');
+    // ld_process_term's ld_exit is logged with -d (DEBUG 3): these are the last two lines.
+    expect(err.split('\n').filter((l) => l && !l.startsWith('DEBUG')).slice(-2)).toEqual([
+      'Linux Director Daemon terminated on signal: TERM',
+      'Exiting with exit_status 0: Linux Director Daemon terminated on signal: TERM',
+    ]);
   });
 
   test('supervised=yes: foreground, "[date] message" on stdout, no pid file', async () => {
