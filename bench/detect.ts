@@ -2,7 +2,7 @@
 // ldirectord 4.12 (fork=no and fork=yes), measured side by side. Prints numbers,
 // asserts nothing.
 //
-//   npx tsc && node dist/bench/detect.js [K=0,10,100] [cap-seconds=120] [layout=same|split]
+//   npx tsc && node dist/bench/detect.js [K=0,10,100] [cap-seconds=120] [layout=same|split] [ready-cap-s=900]
 //
 // Setup per K (all loopback): one healthy HTTP real (127.3.0.1:18401, answers 200 "ok")
 // and K hung reals (127.3.1.1.. :18402: accept, read, never answer), all served by this
@@ -31,6 +31,9 @@ const LDIRECTORD = process.env.LDIRECTORD ?? '/usr/sbin/ldirectord';
 const KS = (process.argv[2] ?? '0,10,100').split(',').map(Number);
 const CAP_S = Number(process.argv[3] ?? 120);
 const LAYOUT = process.argv[4] ?? 'same';
+// ldirectord's start-up pass (Added+Deleted per real, three fake ipvsadm runs each, B.1/B.6)
+// takes minutes with K=100 on the node fake: wait that long for the healthy real first.
+const READY_CAP_S = Number(process.argv[5] ?? 900);
 const HEALTHY = { host: '127.3.0.1', port: 18401 };
 const HUNG_PORT = 18402;
 const hungHost = (i: number) => `127.3.${1 + Math.floor(i / 250)}.${(i % 250) + 1}`;
@@ -121,7 +124,8 @@ async function runK(k: number): Promise<Result[]> {
     // ready: healthy real in every table (ldirectord: after its first check began)
     const t0 = Date.now();
     const ready = () => runners.every((r) => r.checked && hasHealthy(r.dir));
-    while (!ready() && Date.now() - t0 < CAP_S * 1000) await sleep(50);
+    while (!ready() && Date.now() - t0 < READY_CAP_S * 1000) await sleep(50);
+    console.log(`K=${k}: all ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const notReady = runners.filter((r) => !(r.checked && hasHealthy(r.dir))).map((r) => r.name);
     await sleep(1000);
     // kill the healthy real: close the listener, reset every open connection
@@ -135,7 +139,8 @@ async function runK(k: number): Promise<Result[]> {
       await sleep(50);
     }
     for (const r of runners) {
-      const note = notReady.includes(r.name) ? 'healthy real not in table at kill time' :
+      if (notReady.includes(r.name)) { results.push({ k, name: r.name, ms: null, note: `not ready after ${READY_CAP_S} s` }); continue; }
+      const note =
         r.name.endsWith('fork=yes') ? `children spawned at kill+end: ${r.spawnedChildren}` : '';
       results.push({ k, name: r.name, ms: done.get(r.name) ?? null, note });
     }

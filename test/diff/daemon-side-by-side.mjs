@@ -6,7 +6,7 @@
 // step are compared. Run through daemon-side-by-side.sh (it builds ours privately).
 //
 //   node test/diff/daemon-side-by-side.mjs --ours BIN [--only a,b] [--keep] [--json FILE]
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -167,12 +167,15 @@ const SERVERS = {
   r3: new RealServer('127.0.0.1', P.r3), r6: new RealServer('::1', P.v6),
 };
 
+// Async: the real servers live in this process and must keep answering meanwhile.
 function ipvsadm(dir, argv) {
-  try {
-    return execFileSync(FAKE, argv, { env: { ...process.env, FAKE_IPVSADM_DIR: dir }, encoding: 'utf8' });
-  } catch (e) { return `ERROR ${e.status}: ${e.stderr}`; }
+  return new Promise((resolve) => {
+    execFile(FAKE, argv, { env: { ...process.env, FAKE_IPVSADM_DIR: dir }, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve(err ? `ERROR ${err.code}: ${stderr}` : stdout);
+    });
+  });
 }
-const table = (dir) => ipvsadm(dir, ['-S', '-n']).split('\n').filter(Boolean).sort().join('\n');
+const table = async (dir) => (await ipvsadm(dir, ['-S', '-n'])).split('\n').filter(Boolean).sort().join('\n');
 
 // Transition lines: what log-tail monitoring greps for.
 const TRANSITION = /^(Added|Deleted|Quiescent|Restored|Readd Quiescent|Soft failure|Resetting soft|Purged|Changed virtual|Linux Director Daemon terminated|Inaccessible|Table drift|fallbackcommand:)|system\(.*\) failed/;
@@ -230,7 +233,7 @@ function dropStartupArtifacts(lines, checkedIdx) {
   for (let i = 0; i < pre.length; i++) {
     const m = /^Added real server: (\S+) \((\S+)\)/.exec(pre[i]);
     if (m) {
-      const j = pre.findIndex((l, k) => k > i && (l === `Deleted real server: ${m[1]} (${m[2]})` || l.startsWith(`Quiescent real server: ${m[1]} (${m[2]})`)));
+      const j = pre.findIndex((l, k) => k > i && l !== null && (l === `Deleted real server: ${m[1]} (${m[2]})` || l.startsWith(`Quiescent real server: ${m[1]} (${m[2]})`)));
       if (j > 0) {
         dropped.push(pre[i]);
         if (pre[j].startsWith('Deleted')) { dropped.push(pre[j]); pre[j] = null; }
@@ -239,6 +242,32 @@ function dropStartupArtifacts(lines, checkedIdx) {
       }
     }
     if (pre[i] !== null) out.push(pre[i]);
+  }
+  // quiescent=yes: start-up Added + Quiescent, then Restored by the first check:
+  // net effect `Added ... (Weight set to W)` (what ours logs)
+  for (const r of paired) {
+    const qi = out.findIndex((l) => l.startsWith(`Quiescent real server: ${r} (`));
+    const ri = post.findIndex((l) => l.startsWith(`Restored real server: ${r} (`));
+    const fi = post.findIndex((l) => l.includes(` ${r} (`) && !l.startsWith('Resetting soft'));
+    if (qi >= 0 && ri >= 0 && fi === ri) {
+      dropped.push(out[qi], post[ri]);
+      out.splice(qi, 1);
+      post[ri] = post[ri].replace(/^Restored /, 'Added ');
+    }
+  }
+  // readdquiescent=yes: start-up `Readd Quiescent` (never added first), then Restored
+  // by the first check: net effect `Added ... (Weight set to W)`
+  for (let qi = 0; qi < out.length; qi++) {
+    const m = /^Readd Quiescent real server: (\S+) \((\S+)\)/.exec(out[qi] ?? '');
+    if (!m) continue;
+    const ri = post.findIndex((l) => l.startsWith(`Restored real server: ${m[1]} (${m[2]})`));
+    const fi = post.findIndex((l) => l.includes(` ${m[1]} (`) && !l.startsWith('Resetting soft'));
+    if (ri >= 0 && fi === ri) {
+      dropped.push(out[qi], post[ri]);
+      out.splice(qi--, 1);
+      post[ri] = post[ri].replace(/^Restored /, 'Added ');
+      paired.add(m[1]);
+    }
   }
   const resetSeen = new Set();
   for (const l of post) {
@@ -287,6 +316,14 @@ function tableDiff(a, b) {
 }
 
 // ---- run -------------------------------------------------------------------
+let current = () => [];
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    for (const d of current()) if (d && !d.exited) d.proc.kill('SIGTERM');
+    await sleep(500);
+    process.exit(130);
+  });
+}
 const results = [];
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'ldts-daemon-sbs-'));
 console.log(`work dir: ${base}\nours: ${OURS}\nldirectord: ${LDIRECTORD}\n`);
@@ -299,17 +336,18 @@ async function runScenario(sc) {
   fs.writeFileSync(fbcmd, '#!/bin/sh\necho "$*" >> "$FAKE_IPVSADM_DIR/fallback.log"\n', { mode: 0o755 });
   const cfg = path.join(dir, 'ldirectord.cf');
   fs.writeFileSync(cfg, sc.cfg.replaceAll('{FBCMD}', fbcmd));
-  for (const argv of sc.pre ?? []) { ipvsadm(A, argv); ipvsadm(B, argv); }
+  for (const argv of sc.pre ?? []) { await ipvsadm(A, argv); await ipvsadm(B, argv); }
   // every real server of the scenario starts refused
   for (const s of Object.values(SERVERS)) await s.set('refused');
 
   let ld = null; let ours = null;
+  current = () => [ld, ours];
   console.log(`=== ${sc.id}: ${sc.title}`);
   console.log(sc.cfg.replaceAll('{FBCMD}', fbcmd).split('\n').map((l) => `    | ${l}`).join('\n'));
   try {
     for (const st of sc.steps) {
       for (const [k, m] of Object.entries(st.set)) await SERVERS[k].set(m);
-      for (const argv of st.ipvsadm ?? []) { ipvsadm(A, argv); ipvsadm(B, argv); }
+      for (const argv of st.ipvsadm ?? []) { await ipvsadm(A, argv); await ipvsadm(B, argv); }
       for (const [k, m] of Object.entries(st.then ?? {})) await SERVERS[k].set(m);
       if (st.start) {
         ld = new Daemon('ldirectord', LDIRECTORD, A, cfg);
@@ -322,8 +360,10 @@ async function runScenario(sc) {
       if (st.term) { await Promise.all([ld.stop(), ours.stop()]); }
       await sleep(st.wait * 1000);
       // settle: up to 8 s more while the tables differ
-      let ta = table(A); let tb = table(B); let extra = 0;
-      while (ta !== tb && extra < 8000) { await sleep(250); extra += 250; ta = table(A); tb = table(B); }
+      let [ta, tb] = await Promise.all([table(A), table(B)]); let extra = 0;
+      while (ta !== tb && extra < 8000) { await sleep(250); extra += 250; [ta, tb] = await Promise.all([table(A), table(B)]); }
+      // both log a transition just after the ipvsadm run that made it: let the lines arrive
+      await sleep(1500);
       const la = ld.take(); const lb = ours.take();
       const na = normalise('ldirectord', la.raw, la.fb, !!st.start);
       const nb = normalise('ours', lb.raw, lb.fb, !!st.start);
