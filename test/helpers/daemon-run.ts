@@ -126,15 +126,19 @@ export class DaemonRun {
     return readCalls(this.dir);
   }
 
-  /** Wait until the last -R so far has been followed by a complete table read (its verify). */
+  /**
+   * Wait for a complete table read (-S -n and -L -n --thresholds) that started after this
+   * call: the batch whose effect a test just saw in table.json has then been verified, so a
+   * hand change made afterwards is drift, not a race with that batch's verify read.
+   * (A -R writes table.json before its calls.log line, so "the last -R" is not a safe marker.)
+   */
   async verified(ms = 15_000): Promise<void> {
+    const since = new Date().toISOString();
     await waitUntil(() => {
-      const calls = this.calls();
-      let last = calls.length - 1;
-      while (last >= 0 && calls[last]!.argv[0] !== '-R') last--;
-      const after = calls.slice(last + 1);
-      return after.some((c) => c.argv.join(' ') === '-L -n --thresholds' && c.exit !== null);
-    }, ms, 'the verify read after the last -R');
+      const after = this.calls().filter((c) => c.time >= since && c.exit !== null);
+      const done = (argv: string): boolean => after.some((c) => c.argv.join(' ') === argv);
+      return done('-S -n') && done('-L -n --thresholds');
+    }, ms, 'a table read after now');
   }
 
   /** Run the fake ipvsadm by hand (a hand change behind the daemon's back). */
