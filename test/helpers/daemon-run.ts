@@ -248,6 +248,8 @@ export type Health = 'up' | 'fail' | 'hang';
 export class FlipServer {
   health: Health = 'up';
   requests = 0;
+  /** ISO time of the first 200 answer (the first passing check), '' before it. */
+  firstOkAt = '';
   port = 0;
   readonly host: string;
   #server: Server | undefined;
@@ -274,6 +276,7 @@ export class FlipServer {
       this.requests++;
       if (this.health === 'hang') return;
       const ok = this.health === 'up';
+      if (ok && !this.firstOkAt) this.firstOkAt = new Date().toISOString();
       res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain', Connection: 'close' });
       res.end(ok ? 'OK' : 'down');
     });
