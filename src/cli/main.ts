@@ -149,9 +149,8 @@ async function configFailure(ctx: CliContext, args: ParsedArgs, inv: Invocation,
   ctx.stderr(text);
   if (ctx.detachedChild) reportToParent(text.trim());
   // ldirectord logs to whatever logfile= lines it had read before the error.
-  const partial = (err as { logfile?: unknown }).logfile;
   const logger = openLogger({
-    debug: args.debug, supervised: false, logfile: typeof partial === 'string' ? partial : DEFAULT_LOGFILE, cfgName: inv.cfgName,
+    debug: args.debug, supervised: false, logfile: err.logfile ?? DEFAULT_LOGFILE, cfgName: inv.cfgName,
   });
   ldExit(logger, args.debug, 2, 'config_error: Configuration Error');
   await logger.close();

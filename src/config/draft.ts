@@ -134,12 +134,15 @@ export interface ReadOptions {
 /** Where errors and warnings go while reading one file. */
 export class Diagnostics {
   readonly warnings: ConfigWarning[] = [];
+  /** The last good logfile= line so far: an error's exit line is logged there. */
+  logfile?: string;
   constructor(readonly file: string) {}
 
   /** config_error: stop reading with ldirectord's message. */
   error(line: number, message: string): never {
     const e = new ConfigError(this.file, line, message);
     e.warnings = [...this.warnings];
+    if (this.logfile !== undefined) e.logfile = this.logfile;
     throw e;
   }
 

@@ -18,6 +18,8 @@ export class ConfigError extends Error {
   readonly detail: string;
   /** Warnings printed before the error, in order (ldirectord prints them as it reads). */
   warnings: readonly ConfigWarning[] = [];
+  /** The logfile= read before the error, if any: where ldirectord logs its exit line. */
+  logfile?: string;
 
   constructor(file: string, line: number, detail: string) {
     super(line > 0 ? `${file} line ${line}: ${detail.replace(/\n$/, '')}` : detail.replace(/\n$/, ''));

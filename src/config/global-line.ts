@@ -56,7 +56,7 @@ export function applyGlobalLine(
     g.callback = m[1]!;
   } else if ((m = /^logfile\s*=\s*"(.*)"/.exec(linedata))) {
     if (!openlogOk(m[1]!, g, opts)) diag.error(line, `unable to open logfile: ${m[1]!}`);
-    g.logfile = m[1]!;
+    g.logfile = diag.logfile = m[1]!;
   } else if ((m = /^execute\s*=\s*(.*)/.exec(linedata))) {
     // %LD_INSTANCE is a hash: each configuration once.
     if (!g.execute.includes(m[1]!)) g.execute.push(m[1]!);

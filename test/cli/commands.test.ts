@@ -105,6 +105,8 @@ describe('config lookup and errors', () => {
     expect(r.stderr).toMatch(new RegExp(`^Error \\[\\d+\\] reading file ${bad} at line 2: `));
     expect(r.stdout).toBe('');
     expect(existsSync(pidFileOf('bad.cf'))).toBe(false);
+    // ld_exit logs to the logfile= read before the bad line.
+    expect(logLines(s).some((l) => /\|bad\.cf\|\d+\] Exiting with exit_status 2: config_error: Configuration Error$/.test(l))).toBe(true);
   });
 });
 
