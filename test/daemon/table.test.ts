@@ -103,7 +103,7 @@ describe('cleanstop', () => {
     await waitUntil(() => run!.reals(V)[real.addr] === 1, WAIT, 'real in the table');
     expect(await run.stop()).toBe(0);
     expect(run.grep(/^Purged/)).toEqual([`Purged real server (stop): ${real.addr} (${V})`, `Purged virtual server (stop): ${V}`]);
-    expect(run.lines.at(-1)).toBe('Linux Director Daemon terminated on signal: TERM');
+    expect(run.grep('Linux Director Daemon terminated on signal: TERM')).toHaveLength(1);
     expect(run.table().map((s) => `${s.addr}:${s.port}`)).toEqual(['127.0.12.50:80']);
     expect(run.reals('127.0.12.50:80')).toEqual({ '127.0.12.51:80': 3 });
   });
@@ -116,7 +116,7 @@ describe('cleanstop', () => {
     const before = run.table();
     expect(await run.stop()).toBe(0);
     expect(run.grep(/^Purged/)).toEqual([]);
-    expect(run.lines.at(-1)).toBe('Linux Director Daemon terminated on signal: TERM');
+    expect(run.grep('Linux Director Daemon terminated on signal: TERM')).toHaveLength(1);
     expect(run.table()).toEqual(before);
   });
 });

@@ -64,7 +64,8 @@ export class DaemonRun {
     this.cfg = join(dir, 'ld.cf');
     this.child = spawn(process.execPath, [BIN, ...args], {
       cwd: dir,
-      env: { ...process.env, FAKE_IPVSADM_DIR: dir, ...env },
+      // LDIRECTORD_RUNDIR: the pid file and control socket stay in the test's directory.
+      env: { ...process.env, FAKE_IPVSADM_DIR: dir, LDIRECTORD_RUNDIR: dir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     splitLines(this.child.stderr!, (line) => {

@@ -1,0 +1,97 @@
+// Reload on SIGHUP (a changed config; a broken one, compat B.2) and supervised=yes
+// output. Addresses: 127.0.15.x.
+import { afterEach, expect, test } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { daemonDir, DaemonRun, FlipServer, runDaemon, waitUntil } from '../helpers/daemon-run.js';
+
+const WAIT = 15_000;
+let run: DaemonRun | undefined;
+let servers: FlipServer[] = [];
+
+afterEach(async () => {
+  await run?.dispose();
+  run = undefined;
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+async function server(host: string): Promise<FlipServer> {
+  const s = await FlipServer.start(host);
+  servers.push(s);
+  return s;
+}
+
+const V = '127.0.15.1:80';
+const HTTP = ['\tchecktype=negotiate', '\tservice=http', '\trequest="/"', '\treceive="OK"'];
+const config = (reals: FlipServer[], global: string[] = []): string =>
+  ['checkinterval=1', 'checktimeout=2', ...global, `virtual=${V}`, ...reals.map((r) => `\treal=${r.addr} masq 1`), ...HTTP, ''].join('\n');
+
+test('SIGHUP with a real added and one removed: the unchanged real does not flap, the removed one is purged', async () => {
+  const a = await server('127.0.15.2');
+  const b = await server('127.0.15.3');
+  const c = await server('127.0.15.4');
+  run = runDaemon(daemonDir('reload'), config([a, b]));
+  await run.waitFor(`Added real server: ${a.addr} (${V}) (Weight set to 1)`, WAIT);
+  await run.waitFor(`Added real server: ${b.addr} (${V}) (Weight set to 1)`, WAIT);
+  await waitUntil(() => run!.reals(V)[a.addr] === 1 && run!.reals(V)[b.addr] === 1, WAIT, 'a and b in');
+  await run.verified();
+
+  writeFileSync(run.cfg, config([a, c]));
+  const from = run.lines.length;
+  const callsFrom = run.calls().length;
+  run.signal('SIGHUP');
+  await run.waitFor('Reloading Linux Director Daemon config on signal', WAIT, from);
+  await run.waitFor(`Changed virtual server: ${V}`, WAIT, from);
+  await run.waitFor(`Purged real server (start): ${b.addr} (${V})`, WAIT, from);
+  await run.waitFor(`Added real server: ${c.addr} (${V}) (Weight set to 1)`, WAIT, from);
+  await waitUntil(() => JSON.stringify(run!.reals(V)) === JSON.stringify({ [a.addr]: 1, [c.addr]: 1 }), WAIT, 'table {a, c}');
+  await run.verified();
+
+  // a: no log line and no table command since the HUP.
+  expect(run.grep(new RegExp(a.addr.replace(/\./g, '\\.')), from)).toEqual([]);
+  const touched = run.calls().slice(callsFrom).filter((x) => (x.stdin ?? x.argv.join(' ')).includes(`-r ${a.addr} `) || x.argv.join(' ').endsWith(`-r ${a.addr}`));
+  expect(touched).toEqual([]);
+  expect(run.grep(/^Deleted real server/)).toEqual([]);
+});
+
+test('a broken config on SIGHUP is logged and the old config keeps working fully', async () => {
+  const a = await server('127.0.15.5');
+  run = runDaemon(daemonDir('reload'), config([a]));
+  const start = await run.waitFor(/^Starting Linux Director v1\.186-ha with pid: \d+$/, WAIT);
+  const pid = /(\d+)$/.exec(run.lines[start]!)![1];
+  await run.waitFor(`Added real server: ${a.addr} (${V}) (Weight set to 1)`, WAIT);
+  await waitUntil(() => run!.reals(V)[a.addr] === 1, WAIT, 'a in');
+
+  writeFileSync(run.cfg, config([a]).replace('checktype=negotiate', 'checktype=frobnicate'));
+  const from = run.lines.length;
+  run.signal('SIGHUP');
+  await run.waitFor(new RegExp(`^Error \\[${pid}\\] reading file \\S*ld\\.cf at line \\d+: checktype must be `), WAIT, from);
+
+  // Still checking and still applying: a goes down, then comes back.
+  a.health = 'fail';
+  const del = await run.waitFor(`Deleted real server: ${a.addr} (${V})`, WAIT, from);
+  await waitUntil(() => run!.hasVirtual(V) && run!.reals(V)[a.addr] === undefined, WAIT, 'a deleted');
+  a.health = 'up';
+  await run.waitFor(`Added real server: ${a.addr} (${V}) (Weight set to 1)`, WAIT, del);
+  await waitUntil(() => run!.reals(V)[a.addr] === 1, WAIT, 'a back');
+  expect(run.grep(/^Purged/, from)).toEqual([]);
+});
+
+test('supervised=yes: `[date] message` lines on stdout, nothing on stderr', async () => {
+  const a = await server('127.0.15.6');
+  const dir = daemonDir('reload');
+  // A name of its own: the pid file and control socket are named after it.
+  writeFileSync(join(dir, 'supervised.cf'), config([a], ['supervised=yes']));
+  run = new DaemonRun(dir, ['--ipvs=simulated', 'supervised.cf', 'start']);
+  const DATE = String.raw`\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}\] `;
+  const added = new RegExp(`^${DATE}Added real server: ${a.addr.replace(/\./g, '\\.')} \\(${V.replace(/\./g, '\\.')}\\) \\(Weight set to 1\\)$`);
+  await waitUntil(() => run!.out.some((l) => added.test(l)), WAIT, 'the Added line on stdout');
+  a.health = 'fail';
+  await waitUntil(() => run!.out.some((l) => new RegExp(`^${DATE}Deleted real server: `).test(l)), WAIT, 'the Deleted line on stdout');
+  expect(await run.stop()).toBe(0);
+  expect(run.out.length).toBeGreaterThan(3);
+  for (const line of run.out) expect(line).toMatch(new RegExp(`^${DATE}\\S`));
+  expect(run.out.some((l) => l.endsWith('] Linux Director Daemon terminated on signal: TERM'))).toBe(true);
+  expect(run.raw).toEqual([]);
+});
