@@ -254,9 +254,9 @@ class Daemon {
         debug: this.#opts.debug,
         supervised: this.#config.global.supervised,
       });
-      const table = await this.#sync!.read();
+      const { table, mark } = await this.#sync!.readMarked();
       this.#config = next;
-      this.#apply(this.#director.reload(next, table, Date.now()));
+      this.#apply(this.#director.reload(next, table, Date.now(), mark));
       this.#scheduler!.update(planChecks(next));
     } catch (err) {
       if (err instanceof ConfigError) this.#logger.info(err.format(process.pid));

@@ -58,14 +58,38 @@ export class TableSync {
 
   /** Read the table (used once at start-up and on reload, before the director adopts it). */
   async read(): Promise<IpvsTable> {
-    try {
-      this.#last = await this.#o.backend.read();
-      this.#reread = false;
-    } catch (err) {
-      this.#o.logger.info(`Could not read the IPVS table: ${(err as Error).message}`);
-      this.#last ??= new Map();
-    }
-    return this.#last;
+    return (await this.readMarked()).table;
+  }
+
+  /**
+   * Read the table between passes, with the director's mark taken as the read starts. A read
+   * overlapping a batch in flight would hand the director a table without that batch's
+   * effects; passes requested meanwhile run after it. The mark lets the director keep the
+   * transitions decided during the read when it adopts the table (observe(table, mark)).
+   */
+  async readMarked(): Promise<{ table: IpvsTable; mark: number }> {
+    while (this.#running) await this.#running;
+    let mark = 0;
+    const reading = (async (): Promise<IpvsTable> => {
+      mark = this.#o.director.mark();
+      try {
+        this.#last = await this.#o.backend.read();
+        this.#reread = false;
+      } catch (err) {
+        this.#o.logger.info(`Could not read the IPVS table: ${(err as Error).message}`);
+        this.#last ??= new Map();
+      }
+      return this.#last;
+    })();
+    const running = reading.then(() => {
+      if (this.#running === running) this.#running = undefined;
+      if (this.#again && !this.#closed) {
+        this.#again = false;
+        this.request();
+      }
+    });
+    this.#running = running;
+    return { table: await reading, mark };
   }
 
   /** Ask for a pass soon (coalesced); `extra` commands run first (re-sent or removed virtuals). */

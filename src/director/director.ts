@@ -90,13 +90,14 @@ export class Director {
   /**
    * Reload: swap in a new config. Checks whose identity did not change keep their
    * state and counters; virtuals gone from the config are purged from the table.
+   * `since`: the mark taken when `table` was read (transitions decided after it are kept).
    */
-  reload(config: Config, table: IpvsTable, now: number): Step {
+  reload(config: Config, table: IpvsTable, now: number, since?: number): Step {
     const removed = this.#config.virtuals.filter((old) => !config.virtuals.some((v) => v.id === old.id));
     this.#config = config;
     this.#index(config);
     this.#forget();
-    const step = this.#adopt(table, now);
+    const step = this.#adopt(table, now, since);
     for (const v of removed) {
       if (!this.#view.hasService(v)) continue;
       this.#view.removeService(v);
@@ -207,8 +208,8 @@ export class Director {
     for (const id of this.#virtualState.keys()) if (!virtuals.has(id)) this.#virtualState.delete(id);
   }
 
-  #adopt(table: IpvsTable, now: number): Step {
-    this.#view.observe(table);
+  #adopt(table: IpvsTable, now: number, since?: number): Step {
+    this.#view.observe(table, since);
     const step: Step = { events: [], commands: [], changed: true };
     for (const v of this.#config.virtuals) {
       if (this.#view.hasService(v)) {

@@ -3,7 +3,7 @@
 import { afterEach, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonDir, DaemonRun, FlipServer, runDaemon, waitUntil } from '../helpers/daemon-run.js';
+import { daemonDir, DaemonRun, FlipServer, runDaemon, waitUntil, writeControl } from '../helpers/daemon-run.js';
 
 const WAIT = 15_000;
 let run: DaemonRun | undefined;
@@ -94,4 +94,25 @@ test('supervised=yes: `[date] message` lines on stdout, nothing on stderr', asyn
   for (const line of run.out) expect(line).toMatch(new RegExp(`^${DATE}\\S`));
   expect(run.out.some((l) => l.endsWith('] Linux Director Daemon terminated on signal: TERM'))).toBe(true);
   expect(run.raw).toEqual([]);
+});
+
+// The reload reads the table and hands it to the director as its new picture: that read
+// must not overlap a batch in flight, or the picture misses what the batch is adding.
+test('SIGHUP while a batch is in flight: a real that then goes down is still logged Deleted', async () => {
+  const a = await server('127.0.15.7');
+  const dir = daemonDir('reload');
+  // Every -R takes 4 s (under the 5 s ipvsadm deadline).
+  writeControl(dir, { hang: [{ match: '-R', ms: 4000 }] });
+  run = runDaemon(dir, config([a]));
+  await run.waitFor(`Added real server: ${a.addr} (${V}) (Weight set to 1)`, WAIT);
+  // The add is the second batch (the first is the -A): HUP while it is in flight.
+  await waitUntil(() => run!.calls().filter((c) => c.argv[0] === '-R' && c.hang).length >= 2, WAIT, 'second -R in flight');
+  const from = run.lines.length;
+  run.signal('SIGHUP');
+  await run.waitFor('Reloading Linux Director Daemon config on signal', WAIT, from);
+  await run.waitFor(`Changed virtual server: ${V}`, WAIT, from);
+  a.health = 'fail';
+  await run.waitFor(`Deleted real server: ${a.addr} (${V})`, 20_000, from);
+  await waitUntil(() => run!.hasVirtual(V) && run!.reals(V)[a.addr] === undefined, 20_000, 'a deleted');
+  run.control({});
 });
