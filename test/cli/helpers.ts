@@ -2,10 +2,6 @@
 // file elsewhere in the shared checkout cannot break these tests), the real
 // bin/ldirectord launcher copied next to it, and per-test temp dirs for configs,
 // logs and pid files (LDIRECTORD_RUNDIR).
-//
-// Stand-ins: while src/config/index.ts, src/log/index.ts or a working
-// startDaemon have not landed yet, tiny stand-ins are written INTO THE PRIVATE
-// BUILD ONLY (never into src/). Once the real modules exist they are used.
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
   copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
@@ -27,66 +23,6 @@ function newestMtime(dir: string): number {
   }
   return newest;
 }
-
-const STANDIN_CONFIG = `
-import { readFileSync } from 'node:fs';
-export class ConfigError extends Error {
-  code = 'ECONFIG'; warnings = [];
-  constructor(file, line, detail) { super(detail); this.file = file; this.line = line; this.detail = detail; }
-  format(pid) { return 'Error [' + pid + ']' + (this.line > 0 ? ' reading file ' + this.file + ' at line ' + this.line : '') + ': ' + this.detail.replace(/\\n$/, '') + '\\n'; }
-}
-export function formatWarning(file, w, pid) { return 'Warning [' + pid + '] reading file ' + file + ' at line ' + w.line + ': ' + w.message + '\\n'; }
-export async function loadConfig(file, { name }) {
-  const g = { logfile: '/var/log/ldirectord.log', supervised: false, autoreload: false, execute: [], shadow: false };
-  const virtuals = [];
-  readFileSync(file, 'utf8').split('\\n').forEach((l, i) => {
-    if (/^\\s*(#|$)/.test(l) || /^\\s/.test(l)) return;
-    let m;
-    if ((m = /^logfile\\s*=\\s*"(.*)"/.exec(l))) g.logfile = m[1];
-    else if ((m = /^supervised\\s*=\\s*(yes|no)$/.exec(l))) g.supervised = m[1] === 'yes';
-    else if ((m = /^autoreload\\s*=\\s*(yes|no)$/.exec(l))) g.autoreload = m[1] === 'yes';
-    else if ((m = /^execute\\s*=\\s*(.*)/.exec(l))) g.execute.push(m[1]);
-    else if (/^virtual\\s*=/.test(l)) virtuals.push({ line: i + 1 });
-    else if (/^(checktimeout|checkinterval|quiescent)\\s*=/.test(l)) {}
-    else throw new ConfigError(file, i + 1, 'Unknown command ' + l);
-  });
-  return { file, name, global: g, virtuals, warnings: [] };
-}
-export function summarize(c) { return c.virtuals.length + ' virtual service(s)'; }
-export function configToJSON(c) { return { file: c.file, virtuals: c.virtuals.length }; }
-`;
-
-const STANDIN_LOG = `
-import { appendFileSync } from 'node:fs';
-const now = () => { const p = String(new Date()).split(' '); return p[0] + ' ' + p[1] + ' ' + p[2].replace(/^0/, ' ') + ' ' + p[4] + ' ' + p[3]; };
-export function createLdLogger(o) {
-  const write = (m) => {
-    if (o.mode === 'stderr') process.stderr.write(m + '\\n');
-    else if (o.mode === 'stdout') process.stdout.write('[' + now() + '] ' + m + '\\n');
-    else appendFileSync(o.mode === 'file' ? o.file : '/dev/null', '[' + now() + '|' + o.cfgName + '|' + o.pid() + '] ' + m + '\\n');
-  };
-  const debug = (p, m) => { if (o.debugLevel >= p) process.stderr.write('DEBUG' + p + ': ' + m + '\\n'); };
-  return { info(m) { debug(2, m); write(m.replace(/\\n$/, '')); }, debug, async close() {} };
-}
-`;
-
-const STANDIN_DAEMON = `
-export function startDaemon(config, logger, opts) {
-  let resolveStopped;
-  const stopped = new Promise((r) => { resolveStopped = r; });
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  logger.info('stand-in daemon running, ipvs=' + opts.ipvs + ' path=' + opts.configPath);
-  return {
-    ready: Promise.resolve(),
-    stopped,
-    stop(sig) { logger.info('Linux Director Daemon terminated on signal: ' + sig); clearInterval(keepAlive); resolveStopped(0); },
-    reload() { logger.info('Reloading Linux Director Daemon config on signal'); },
-  };
-}
-`;
-
-/** Which stand-ins the private build uses (empty once everything real has landed). */
-export const standIns: string[] = [];
 
 /** Build the project into the private dir (once per change of src/ or bin/; shared by test files). */
 export function ensureBuilt(): void {
@@ -121,24 +57,6 @@ export function ensureBuilt(): void {
       rmSync(BUILD, { recursive: true, force: true });
       renameSync(next, BUILD);
       writeFileSync(stamp, '');
-    }
-    standIns.length = 0;
-    const put = (rel: string, text: string, name: string) => {
-      writeFileSync(join(BUILD, 'dist', 'src', rel), text);
-      standIns.push(name);
-    };
-    // A module counts as landed when its build imports cleanly (its own imports may still be missing).
-    const importable = (rel: string) =>
-      spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(join(BUILD, 'dist', 'src', rel))})`], {
-        stdio: 'ignore',
-      }).status === 0;
-    if (!importable('config/index.js')) put('config/index.js', STANDIN_CONFIG, 'config');
-    if (!importable('log/index.js')) put('log/index.js', STANDIN_LOG, 'log');
-    if (
-      readFileSync(join(ROOT, 'src', 'daemon', 'daemon.ts'), 'utf8').includes('not implemented yet') ||
-      !importable('daemon/daemon.js')
-    ) {
-      put('daemon/daemon.js', STANDIN_DAEMON, 'daemon');
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
