@@ -27,10 +27,11 @@ export function sqlParams({ virtual, real }: CheckTarget): SqlParams {
 
 /** Classify a driver error by errno (network) or phase (login vs query). */
 function sqlFailure(err: unknown, s: Session, where: string, what: string): CheckError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
-  if (s.phase === 'connect' && /^E[A-Z]+$/.test(code)) {
-    return transportError(err, 'connect', where);
-  }
+  const e = err as (NodeJS.ErrnoException & { cause?: { code?: string } }) | undefined;
+  // oracledb wraps the socket error in its own (NJS-503/515) and only keeps its text.
+  const code = [e?.code, e?.cause?.code].find((c) => c && /^E[A-Z]+$/.test(c))
+    ?? /\b(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH)\b/.exec(e?.message ?? '')?.[1];
+  if (s.phase === 'connect' && code) return transportError(err, 'connect', where);
   return new CheckError(CheckCode.L7RSP, `${what}: ${describe(err)}`);
 }
 
@@ -119,9 +120,11 @@ export class NoDriverError extends Error {
 }
 
 /**
- * service=oracle: needs the `oracledb` npm package (thin mode, no Instant Client),
- * which is not a dependency. Without it the check fails with NODRIVER instead of
- * taking the daemon down as stock ldirectord does without DBD::Oracle (compat B.10).
+ * service=oracle through the `oracledb` thin driver (pure JS, no Instant Client):
+ * connect string `IP:PORT/database` (database= is the service name), then the
+ * request query. Loaded only when an oracle check runs; should it be missing, the
+ * check fails with NODRIVER instead of taking the daemon down as stock ldirectord
+ * does without DBD::Oracle (compat B.10).
  */
 export const checkOracle: CheckFn = (target, signal) =>
   runCheck(signal, async (s) => {

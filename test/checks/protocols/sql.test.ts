@@ -1,8 +1,10 @@
-// mysql against a real MariaDB, pgsql against a real PostgreSQL 15, oracle without a driver.
+// mysql against a real MariaDB, pgsql against a real PostgreSQL 15; oracle (no server can run
+// here) through the oracledb thin driver against refused, silent and garbage listeners.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { checkMysql, checkOracle, checkPgsql } from '../../../src/checks/protocols/sql.js';
 import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTarget } from '../../helpers/target.js';
+import { closedPort, startHostileServer, type TestServer } from '../../helpers/servers.js';
 import type { Daemon } from '../../helpers/daemons/daemon.js';
 import { ADDR, PASS, USER, startMariadb, startPostgres } from '../../helpers/daemons/servers.js';
 import { expectDown, expectDownWhenPaused, expectUp } from '../../helpers/daemons/states.js';
@@ -58,7 +60,25 @@ describe.each(engines)('%s', (_name, fn, start, target) => {
   });
 });
 
-test('oracle without the oracledb package: NODRIVER, no crash', async () => {
-  const r = await expectDown(checkOracle, make('oracle', { ip: '127.0.1.13', port: 11521 })(), ['NODRIVER']);
-  expect(r.message).toMatch(/oracledb/);
+describe('oracle (thin driver, failure paths)', () => {
+  const ora = (port: number) => make('oracle', { ip: '127.0.1.13', port })();
+  const servers: TestServer[] = [];
+  afterAll(async () => Promise.all(servers.map((x) => x.close())));
+
+  test('refused: down with L4CON', async () => {
+    const r = await expectDown(checkOracle, ora(await closedPort('127.0.1.13')), ['L4CON']);
+    expect(r.message).toMatch(/127\.0\.1\.13/);
+  });
+  test('a listener that never answers: down at the deadline, no hang', async () => {
+    const srv = await startHostileServer('never-answer', { host: '127.0.1.13' });
+    servers.push(srv);
+    await expectDown(checkOracle, ora(srv.port), ['L4TOUT', 'L7TOUT'], 1500);
+    expect(srv.connections()).toBeGreaterThan(0);
+  });
+  test('garbage instead of TNS: down', async () => {
+    const srv = await startHostileServer('garbage', { host: '127.0.1.13' });
+    servers.push(srv);
+    const r = await expectDown(checkOracle, ora(srv.port), ['L4CON', 'L7RSP', 'L4TOUT', 'L7TOUT'], 3000);
+    expect(r.code).not.toBe('NODRIVER');
+  });
 });
