@@ -12,5 +12,5 @@ export async function openBackend(opts: { ipvs: 'ipvsadm' | 'simulated'; debug: 
     logger.info('Using the SIMULATED IPVS table (in memory): nothing is written to the kernel');
     return new MemoryBackend();
   }
-  return new IpvsadmBackend({ path: findIpvsadm({ debug: opts.debug, cwd: process.cwd() }) });
+  return new IpvsadmBackend({ path: findIpvsadm({ debug: opts.debug }) });
 }

@@ -15,8 +15,9 @@ export const IPVSADM_PATHS: readonly string[] = ['/sbin/ipvsadm', '/usr/sbin/ipv
  */
 export function findIpvsadm(opts: { debug: boolean; cwd?: string; paths?: readonly string[] }): string {
   if (opts.debug) {
-    const local = join(opts.cwd ?? process.cwd(), 'ipvsadm');
-    if (isFile(local)) return local;
+    const cwd = opts.cwd ?? process.cwd();
+    // Named `./ipvsadm` as ldirectord names it (its `system(./ipvsadm ...) failed` lines).
+    if (isFile(join(cwd, 'ipvsadm'))) return cwd === process.cwd() ? './ipvsadm' : join(cwd, 'ipvsadm');
   }
   for (const p of opts.paths ?? IPVSADM_PATHS) {
     try {

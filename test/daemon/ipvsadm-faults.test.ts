@@ -35,7 +35,7 @@ test('one failing command: logged with exit status and stderr, the rest of the b
   writeControl(dir, { fail: [{ match: `-A -t ${V2}`, exit: 255, stderr: 'Memory allocation problem', times: 2 }] });
   run = runDaemon(dir, ['checkinterval=1', 'checktimeout=2', 'reconcileinterval=1',
     `virtual=${V1}`, `\treal=${r1.addr} masq 1`, ...HTTP, `virtual=${V2}`, `\treal=${r2.addr} masq 1`, ...HTTP, ''].join('\n'));
-  const failed = await run.waitFor(new RegExp(`^system\\(\\S*ipvsadm -A -t ${esc(V2)} -s wrr\\) failed: exit status 255: Memory allocation problem$`), WAIT);
+  const failed = await run.waitFor(new RegExp(`^system\\(\\./ipvsadm -A -t ${esc(V2)} -s wrr\\) failed: exit status 255: Memory allocation problem$`), WAIT);
   // The first -R carried both lines, and the other one landed.
   const first = run.calls().find((c) => c.argv[0] === '-R')!;
   expect(first.stdin).toContain(`-A -t ${V1} -s wrr`);

@@ -186,6 +186,13 @@ describe('findIpvsadm', () => {
   test('debug: ./ipvsadm in cwd first, even when not executable (ldirectord tests -f)', () => {
     writeFileSync(join(dir, 'ipvsadm'), '');
     expect(findIpvsadm({ debug: true, cwd: dir })).toBe(join(dir, 'ipvsadm'));
+    const here = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(findIpvsadm({ debug: true })).toBe('./ipvsadm');
+    } finally {
+      process.chdir(here);
+    }
     expect(findIpvsadm({ debug: false, cwd: dir })).not.toBe(join(dir, 'ipvsadm'));
   });
 
