@@ -4,18 +4,12 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import { closedPort, startHostileServer, type TestServer } from '../helpers/servers.js';
-import { daemonDir, FlipServer, note, runDaemon, waitUntil, type DaemonRun } from '../helpers/daemon-run.js';
+import { daemonDir, type DaemonRun, disposeAll, FlipServer, note, runDaemon, track, waitUntil } from '../helpers/daemon-run.js';
 
 const WAIT = 15_000;
 let run: DaemonRun | undefined;
-let servers: { close(): Promise<void> }[] = [];
 
-afterEach(async () => {
-  await run?.dispose();
-  run = undefined;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+afterEach(disposeAll);
 
 const HTTP = ['\tchecktype=negotiate', '\tservice=http', '\trequest="/"', '\treceive="OK"'];
 /** The -R lines (of every batch) that name a real. */
@@ -27,7 +21,6 @@ describe('no traffic before the first verdict', () => {
     test(`quiescent=${quiescent}: a real is added only after its first check passed; a dead real never with a weight`, async () => {
       // The live real fails its first checks, then passes: it must not be added before that.
       const live = await FlipServer.start('127.0.14.2', 'fail');
-      servers.push(live);
       const dead = `127.0.14.3:${await closedPort('127.0.14.3')}`;
       const V = '127.0.14.1:80';
       run = runDaemon(daemonDir('first'), ['checkinterval=1', 'checktimeout=2', `quiescent=${quiescent}`,
@@ -64,9 +57,8 @@ describe('no traffic before the first verdict', () => {
 test('50 hung reals do not delay noticing a healthy real that dies (checkinterval=2, negotiatetimeout=3)', async () => {
   const hung: TestServer[] = [];
   for (let i = 0; i < 50; i++) hung.push(await startHostileServer('never-answer', { host: '127.0.14.20' }));
-  servers.push(...hung);
+  hung.forEach(track);
   const healthy = await FlipServer.start('127.0.14.21');
-  servers.push(healthy);
   const V = '127.0.14.19:80';
   const dir = daemonDir('first');
   run = runDaemon(dir, ['checkinterval=2', 'negotiatetimeout=3', `virtual=${V}`, `\treal=${healthy.addr} masq 1`,

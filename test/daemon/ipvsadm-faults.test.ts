@@ -2,32 +2,21 @@
 // that fails, ipvsadm hanging, and hand changes with ipvsadm behind its back.
 // Addresses: 127.0.13.x.
 import { afterEach, expect, test } from '@jest/globals';
-import { daemonDir, FlipServer, runDaemon, waitUntil, writeControl, type DaemonRun } from '../helpers/daemon-run.js';
+import { daemonDir, type DaemonRun, disposeAll, FlipServer, runDaemon, waitUntil, writeControl } from '../helpers/daemon-run.js';
 import { ended } from '../helpers/procs.js';
 
 const WAIT = 15_000;
 let run: DaemonRun | undefined;
-let servers: FlipServer[] = [];
 
-afterEach(async () => {
-  await run?.dispose();
-  run = undefined;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+afterEach(disposeAll);
 
-async function server(host: string): Promise<FlipServer> {
-  const s = await FlipServer.start(host);
-  servers.push(s);
-  return s;
-}
 
 const HTTP = ['\tchecktype=negotiate', '\tservice=http', '\trequest="/"', '\treceive="OK"'];
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 test('one failing command: logged with exit status and stderr, the rest of the batch lands, retried until repaired', async () => {
-  const r1 = await server('127.0.13.2');
-  const r2 = await server('127.0.13.3');
+  const r1 = await FlipServer.start('127.0.13.2');
+  const r2 = await FlipServer.start('127.0.13.3');
   const V1 = '127.0.13.1:80';
   const V2 = '127.0.13.1:81';
   const dir = daemonDir('faults');
@@ -58,7 +47,7 @@ test('one failing command: logged with exit status and stderr, the rest of the b
 });
 
 test('ipvsadm hanging: killed at its deadline, logged, and the next pass repairs', async () => {
-  const real = await server('127.0.13.11');
+  const real = await FlipServer.start('127.0.13.11');
   const V = '127.0.13.10:80';
   const dir = daemonDir('faults');
   run = runDaemon(dir, ['checkinterval=1', 'checktimeout=2', 'reconcileinterval=1', `virtual=${V}`, `\treal=${real.addr} masq 1`, ...HTTP, ''].join('\n'));
@@ -84,7 +73,7 @@ test('ipvsadm hanging: killed at its deadline, logged, and the next pass repairs
 });
 
 test('hand changes (real deleted, weight 0, stray real, virtual deleted) are repaired within reconcileinterval and logged', async () => {
-  const real = await server('127.0.13.21');
+  const real = await FlipServer.start('127.0.13.21');
   const V = '127.0.13.20:80';
   const R = real.addr;
   run = runDaemon(daemonDir('faults'), ['checkinterval=1', 'checktimeout=2', 'reconcileinterval=1', `virtual=${V}`, `\treal=${R} masq 2`, ...HTTP, ''].join('\n'));

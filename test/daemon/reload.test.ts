@@ -3,24 +3,13 @@
 import { afterEach, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonDir, DaemonRun, FlipServer, runDaemon, waitUntil, writeControl } from '../helpers/daemon-run.js';
+import { daemonDir, DaemonRun, disposeAll, FlipServer, runDaemon, waitUntil, writeControl } from '../helpers/daemon-run.js';
 
 const WAIT = 15_000;
 let run: DaemonRun | undefined;
-let servers: FlipServer[] = [];
 
-afterEach(async () => {
-  await run?.dispose();
-  run = undefined;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+afterEach(disposeAll);
 
-async function server(host: string): Promise<FlipServer> {
-  const s = await FlipServer.start(host);
-  servers.push(s);
-  return s;
-}
 
 const V = '127.0.15.1:80';
 const HTTP = ['\tchecktype=negotiate', '\tservice=http', '\trequest="/"', '\treceive="OK"'];
@@ -28,9 +17,9 @@ const config = (reals: FlipServer[], global: string[] = []): string =>
   ['checkinterval=1', 'checktimeout=2', ...global, `virtual=${V}`, ...reals.map((r) => `\treal=${r.addr} masq 1`), ...HTTP, ''].join('\n');
 
 test('SIGHUP with a real added and one removed: the unchanged real does not flap, the removed one is purged', async () => {
-  const a = await server('127.0.15.2');
-  const b = await server('127.0.15.3');
-  const c = await server('127.0.15.4');
+  const a = await FlipServer.start('127.0.15.2');
+  const b = await FlipServer.start('127.0.15.3');
+  const c = await FlipServer.start('127.0.15.4');
   run = runDaemon(daemonDir('reload'), config([a, b]));
   await run.waitFor(`Added real server: ${a.addr} (${V}) (Weight set to 1)`, WAIT);
   await run.waitFor(`Added real server: ${b.addr} (${V}) (Weight set to 1)`, WAIT);
@@ -56,7 +45,7 @@ test('SIGHUP with a real added and one removed: the unchanged real does not flap
 });
 
 test('a broken config on SIGHUP is logged and the old config keeps working fully', async () => {
-  const a = await server('127.0.15.5');
+  const a = await FlipServer.start('127.0.15.5');
   run = runDaemon(daemonDir('reload'), config([a]));
   const start = await run.waitFor(/^Starting Linux Director v1\.186-ha with pid: \d+$/, WAIT);
   const pid = /(\d+)$/.exec(run.lines[start]!)![1];
@@ -79,7 +68,7 @@ test('a broken config on SIGHUP is logged and the old config keeps working fully
 });
 
 test('supervised=yes: `[date] message` lines on stdout, nothing on stderr', async () => {
-  const a = await server('127.0.15.6');
+  const a = await FlipServer.start('127.0.15.6');
   const dir = daemonDir('reload');
   // A name of its own: the pid file and control socket are named after it.
   writeFileSync(join(dir, 'supervised.cf'), config([a], ['supervised=yes']));
@@ -99,7 +88,7 @@ test('supervised=yes: `[date] message` lines on stdout, nothing on stderr', asyn
 // The reload reads the table and hands it to the director as its new picture: that read
 // must not overlap a batch in flight, or the picture misses what the batch is adding.
 test('SIGHUP while a batch is in flight: a real that then goes down is still logged Deleted', async () => {
-  const a = await server('127.0.15.7');
+  const a = await FlipServer.start('127.0.15.7');
   const dir = daemonDir('reload');
   // Every -R takes 4 s (under the 5 s ipvsadm deadline).
   writeControl(dir, { hang: [{ match: '-R', ms: 4000 }] });

@@ -4,29 +4,18 @@
 // Addresses: 127.0.12.x.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { daemonDir, FlipServer, runDaemon, service, waitUntil, type DaemonRun } from '../helpers/daemon-run.js';
+import { daemonDir, type DaemonRun, disposeAll, FlipServer, runDaemon, service, waitUntil } from '../helpers/daemon-run.js';
 
 const WAIT = 15_000;
 let run: DaemonRun | undefined;
-let servers: FlipServer[] = [];
 
-afterEach(async () => {
-  await run?.dispose();
-  run = undefined;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+afterEach(disposeAll);
 
-async function server(host: string, port = 0): Promise<FlipServer> {
-  const s = await FlipServer.start(host, 'up', port);
-  servers.push(s);
-  return s;
-}
 
 const HTTP = ['\tchecktype=negotiate', '\tservice=http', '\trequest="/"', '\treceive="OK"'];
 
 test('a real shared by three virtuals is checked once, and its verdict applies to all three', async () => {
-  const real = await server('127.0.12.2');
+  const real = await FlipServer.start('127.0.12.2');
   const R = real.addr;
   const VS = ['127.0.12.1:80', '127.0.12.1:81', '127.0.12.1:82'];
   const cfg = ['checkinterval=1', 'checktimeout=2', ...VS.flatMap((v) => [`virtual=${v}`, `\treal=${R} masq 2`, ...HTTP]), ''];
@@ -50,7 +39,7 @@ test('a real shared by three virtuals is checked once, and its verdict applies t
 });
 
 test('stale reals of a configured virtual are purged at start; a virtual not in the config is untouched', async () => {
-  const real = await server('127.0.12.11');
+  const real = await FlipServer.start('127.0.12.11');
   const V = '127.0.12.10:80';
   const OTHER = '127.0.12.20:80';
   const dir = daemonDir('table', {
@@ -72,7 +61,7 @@ test('stale reals of a configured virtual are purged at start; a virtual not in 
 });
 
 test('gate real on another port (compat B.4): tracked on the virtual port, quiesced and restored', async () => {
-  const real = await server('127.0.12.31', 8080);
+  const real = await FlipServer.start('127.0.12.31', 'up', 8080);
   const V = '127.0.12.30:80';
   const R = '127.0.12.31:8080';
   const ENTRY = '127.0.12.31:80'; // where ipvsadm puts a gate real
@@ -97,7 +86,7 @@ describe('cleanstop', () => {
   const FOREIGN = service('127.0.12.50', 80, [{ addr: '127.0.12.51', port: 80, weight: 3 }]);
 
   test('cleanstop=yes: at TERM our virtual and reals are purged, a foreign virtual stays', async () => {
-    const real = await server('127.0.12.41');
+    const real = await FlipServer.start('127.0.12.41');
     run = runDaemon(daemonDir('table', { services: [FOREIGN] }), ['checkinterval=1', 'checktimeout=2', 'cleanstop=yes', `virtual=${V}`, `\treal=${real.addr} masq 1`, ...HTTP, ''].join('\n'));
     await run.waitFor(`Added real server: ${real.addr} (${V}) (Weight set to 1)`, WAIT);
     await waitUntil(() => run!.reals(V)[real.addr] === 1, WAIT, 'real in the table');
@@ -109,7 +98,7 @@ describe('cleanstop', () => {
   });
 
   test('cleanstop=no: at TERM the table is left as it is', async () => {
-    const real = await server('127.0.12.42');
+    const real = await FlipServer.start('127.0.12.42');
     run = runDaemon(daemonDir('table', { services: [FOREIGN] }), ['checkinterval=1', 'checktimeout=2', 'cleanstop=no', `virtual=${V}`, `\treal=${real.addr} masq 1`, ...HTTP, ''].join('\n'));
     await run.waitFor(`Added real server: ${real.addr} (${V}) (Weight set to 1)`, WAIT);
     await waitUntil(() => run!.reals(V)[real.addr] === 1, WAIT, 'real in the table');

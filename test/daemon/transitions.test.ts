@@ -5,25 +5,14 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { argvRecorder, daemonDir, FlipServer, runDaemon, waitUntil, writeControl, type DaemonRun } from '../helpers/daemon-run.js';
+import { argvRecorder, daemonDir, type DaemonRun, disposeAll, FlipServer, runDaemon, waitUntil, writeControl } from '../helpers/daemon-run.js';
 
 const V = '127.0.11.1:80';
 const WAIT = 15_000;
 let run: DaemonRun | undefined;
-let servers: FlipServer[] = [];
 
-afterEach(async () => {
-  await run?.dispose();
-  run = undefined;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+afterEach(disposeAll);
 
-async function server(host: string, health: 'up' | 'fail' = 'up'): Promise<FlipServer> {
-  const s = await FlipServer.start(host, health);
-  servers.push(s);
-  return s;
-}
 
 function config(real: FlipServer, extra: string[] = [], global: string[] = []): string {
   return [
@@ -46,7 +35,7 @@ const serverLines = (r: DaemonRun): string[] => r.lines.filter((l) => / server[:
 
 describe('a real going down and up', () => {
   test('quiescent=no: Added, Deleted (gone from the table), Added again', async () => {
-    const real = await server('127.0.11.2');
+    const real = await FlipServer.start('127.0.11.2');
     run = runDaemon(daemonDir('trans'), config(real, ['quiescent=no']));
     const R = real.addr;
     await run.waitFor(`Added real server: ${R} (${V}) (Weight set to 3)`, WAIT);
@@ -69,7 +58,7 @@ describe('a real going down and up', () => {
   });
 
   test('quiescent=yes: Added, Quiescent (weight 0 in the table), Restored', async () => {
-    const real = await server('127.0.11.3');
+    const real = await FlipServer.start('127.0.11.3');
     run = runDaemon(daemonDir('trans'), config(real, ['quiescent=yes']));
     const R = real.addr;
     await run.waitFor(`Added real server: ${R} (${V}) (Weight set to 3)`, WAIT);
@@ -92,7 +81,7 @@ describe('a real going down and up', () => {
 });
 
 test('failurecount=3: Soft failure 1/3, 2/3, then Deleted; recovery resets the count and re-adds', async () => {
-  const real = await server('127.0.11.4');
+  const real = await FlipServer.start('127.0.11.4');
   run = runDaemon(daemonDir('trans'), config(real, ['failurecount=3']));
   const R = real.addr;
   const VID = `tcp:${V}`;
@@ -118,7 +107,7 @@ test('failurecount=3: Soft failure 1/3, 2/3, then Deleted; recovery resets the c
 });
 
 test('fallback with fallbackcommand: in while the real is down, out when it is up, command once per change', async () => {
-  const real = await server('127.0.11.5', 'fail');
+  const real = await FlipServer.start('127.0.11.5', 'fail');
   const dir = daemonDir('trans');
   const out = join(dir, 'fallback.argv');
   const cmd = argvRecorder(dir, 'fallback.sh', out);
@@ -151,7 +140,7 @@ test('fallback with fallbackcommand: in while the real is down, out when it is u
 });
 
 test('readdquiescent=yes: a quiesced real deleted by hand is re-added with weight 0', async () => {
-  const real = await server('127.0.11.6');
+  const real = await FlipServer.start('127.0.11.6');
   run = runDaemon(daemonDir('trans'), config(real, ['quiescent=yes'], ['readdquiescent=yes']));
   const R = real.addr;
   await run.waitFor(`Added real server: ${R} (${V}) (Weight set to 3)`, WAIT);
@@ -176,7 +165,7 @@ test('readdquiescent=yes: a quiesced real deleted by hand is re-added with weigh
 // The director decides log texts against its picture of the table; a batch that
 // lands after a transition was decided must not wipe that transition from the picture.
 test('a verdict while a batch is in flight: a real that goes down right after its add is logged Deleted', async () => {
-  const real = await server('127.0.11.7');
+  const real = await FlipServer.start('127.0.11.7');
   const dir = daemonDir('trans');
   // Every -R takes 2.5 s (under the 5 s ipvsadm deadline): the first check passes while
   // the start-up batch (-A) is in flight, and the real's add is the second batch.

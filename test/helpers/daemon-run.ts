@@ -183,10 +183,27 @@ export function daemonDir(prefix: string, table?: { services: unknown[] }): stri
   return dir;
 }
 
-/** Write ld.cf (lines joined) and start `ldirectord -d ld.cf start` there. */
+/** What a test started and disposeAll() ends: daemons, servers. */
+const live = new Set<{ dispose(): Promise<void> } | { close(): Promise<void> }>();
+
+/** Register something for disposeAll() to end after the test; returns it. */
+export function track<T extends { dispose(): Promise<void> } | { close(): Promise<void> }>(thing: T): T {
+  live.add(thing);
+  return thing;
+}
+
+/** End every daemon and server started since the last call: `afterEach(disposeAll)`. */
+export async function disposeAll(): Promise<void> {
+  const all = [...live];
+  live.clear();
+  for (const t of all) if ('dispose' in t) await t.dispose();
+  await Promise.all(all.map((t) => ('close' in t ? t.close() : undefined)));
+}
+
+/** Write ld.cf (lines joined) and start `ldirectord -d ld.cf start` there (tracked). */
 export function runDaemon(dir: string, config: string, opts: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): DaemonRun {
   writeFileSync(join(dir, 'ld.cf'), config);
-  return new DaemonRun(dir, opts.args ?? ['-d', 'ld.cf', 'start'], opts.env);
+  return track(new DaemonRun(dir, opts.args ?? ['-d', 'ld.cf', 'start'], opts.env));
 }
 
 /** A table.json service entry for seeding the fake's table. */
@@ -260,8 +277,9 @@ export class FlipServer {
     this.host = host;
   }
 
+  /** Start listening (tracked for disposeAll). */
   static async start(host: string, health: Health = 'up', port = 0): Promise<FlipServer> {
-    const s = new FlipServer(host);
+    const s = track(new FlipServer(host));
     s.health = health;
     s.port = port;
     await s.listen();
