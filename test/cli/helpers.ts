@@ -3,6 +3,7 @@
 // bin/ldirectord launcher copied next to it, and per-test temp dirs for configs,
 // logs and pid files (LDIRECTORD_RUNDIR).
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
   symlinkSync, writeFileSync,
@@ -11,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-const BUILD = join(tmpdir(), `ldts-cli-build-${process.getuid?.() ?? 0}`);
+// One private build per checkout (two clones running tests at once must not share it).
+const BUILD = join(tmpdir(), `ldts-cli-build-${process.getuid?.() ?? 0}-${createHash('sha1').update(ROOT).digest('hex').slice(0, 8)}`);
 /** The launcher under test (a copy of bin/ldirectord inside the private build). */
 export const BIN = join(BUILD, 'bin', 'ldirectord');
 

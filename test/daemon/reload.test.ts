@@ -105,3 +105,21 @@ test('SIGHUP while a batch is in flight: a real that then goes down is still log
   await waitUntil(() => run!.hasVirtual(V) && run!.reals(V)[a.addr] === undefined, 20_000, 'a deleted');
   run.control({});
 });
+
+// TERM while ipvsadm is still applying a batch: the stop waits for that batch, then
+// runs the cleanstop purge, so the table ends empty of our virtual and nothing hangs.
+test('TERM while a batch is in flight: the batch finishes, then cleanstop empties the table, exit 0', async () => {
+  const a = await FlipServer.start('127.0.15.8');
+  const dir = daemonDir('reload');
+  // Every -R takes 3 s (under the 5 s ipvsadm deadline).
+  writeControl(dir, { hang: [{ match: '-R', ms: 3000 }] });
+  run = runDaemon(dir, config([a]));
+  await run.waitFor(`Added real server: ${a.addr} (${V}) (Weight set to 1)`, WAIT);
+  await waitUntil(() => run!.calls().filter((c) => c.argv[0] === '-R' && c.hang).length >= 2, WAIT, 'second -R in flight');
+  expect(await run.stop(30_000)).toBe(0);
+  expect(run.grep(/^Purged virtual server \(stop\): /)).toEqual([`Purged virtual server (stop): ${V}`]);
+  expect(run.hasVirtual(V)).toBe(false);
+  // The purge (the last batch) was sent only once the batch in flight at TERM was done.
+  const [inFlight, purge] = run.calls().filter((c) => c.argv[0] === '-R').slice(-2);
+  expect(Date.parse(purge!.time)).toBeGreaterThanOrEqual(Date.parse(inFlight!.time) + inFlight!.hang!);
+});
