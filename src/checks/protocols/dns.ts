@@ -3,32 +3,18 @@
 // address; over TCP when the virtual is tcp. Up when an A address or PTR name
 // matches receive; an empty receive never matches, as in ldirectord.
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
 import net from 'node:net';
 import type { CheckFn } from '../types.js';
 import { CheckCode } from '../result.js';
 import { CheckError, type Session, describe, hostPort, receiveRegex, runCheck, transportError } from './session.js';
+import { openUdp } from './udp.js';
 import { DnsFormatError, type DnsReply, TYPE_A, TYPE_PTR, decodeReply, encodeQuery, questionFor } from './dns-wire.js';
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
 async function queryUdp(s: Session, ip: string, port: number, query: Buffer, id: number): Promise<Buffer> {
-  const where = hostPort(ip, port);
-  const sock = dgram.createSocket(net.isIPv6(ip) ? 'udp6' : 'udp4');
-  s.defer(() => sock.close());
-  await new Promise<void>((resolve, reject) => {
-    sock.once('error', (err) => reject(transportError(err, 'connect', where)));
-    sock.connect(port, ip, () => resolve());
-  });
-  s.phase = 'dialogue';
-  return new Promise<Buffer>((resolve, reject) => {
-    sock.removeAllListeners('error');
-    sock.on('error', (err) => reject(transportError(err, 'connect', where)));
-    sock.on('message', (msg) => {
-      if (msg.length >= 2 && msg.readUInt16BE(0) === id) resolve(msg);
-    });
-    sock.send(query);
-  });
+  const peer = await openUdp(s, ip, port);
+  return peer.exchange(query, (msg) => msg.length >= 2 && msg.readUInt16BE(0) === id);
 }
 
 /** DNS over TCP: a 2-byte length prefix each way (RFC 1035 §4.2.2). */

@@ -2,12 +2,12 @@
 // protocol (udp: one datagram each way; tcp: a stream read up to the blank line),
 // and the status line must start with `SIP/2.0 200 OK`.
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
 import net from 'node:net';
 import type { CheckFn } from '../types.js';
 import { CheckCode } from '../result.js';
-import { CheckError, type Session, hostPort, runCheck, transportError } from './session.js';
+import { CheckError, type Session, runCheck } from './session.js';
 import { openStream } from './stream.js';
+import { openUdp } from './udp.js';
 
 /** check_sip's request, byte for byte (the Via says UDP even over TCP, as ldirectord's). */
 export function sipOptions(login: string, localAddr: string, localPort: number): string {
@@ -34,23 +34,8 @@ function judge(status: string): string {
 }
 
 async function overUdp(s: Session, ip: string, port: number, login: string): Promise<string> {
-  const where = hostPort(ip, port);
-  const sock = dgram.createSocket(net.isIPv6(ip) ? 'udp6' : 'udp4');
-  s.defer(() => sock.close());
-  // A connected UDP socket turns an ICMP port-unreachable into ECONNREFUSED: a stopped server fails fast.
-  await new Promise<void>((resolve, reject) => {
-    sock.once('error', (err) => reject(transportError(err, 'connect', where)));
-    sock.connect(port, ip, () => resolve());
-  });
-  s.phase = 'dialogue';
-  const local = sock.address();
-  const reply = new Promise<Buffer>((resolve, reject) => {
-    sock.removeAllListeners('error');
-    sock.on('error', (err) => reject(transportError(err, 'connect', where)));
-    sock.on('message', (msg) => resolve(msg));
-  });
-  sock.send(sipOptions(login, local.address, local.port));
-  const msg = await reply;
+  const peer = await openUdp(s, ip, port);
+  const msg = await peer.exchange(sipOptions(login, peer.local.address, peer.local.port));
   return judge(msg.toString('latin1').split(/\r?\n/)[0]!);
 }
 
