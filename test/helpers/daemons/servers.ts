@@ -21,6 +21,7 @@ export const ADDR = {
   pgsql: { ip: '127.0.1.10', port: 15433 },
   radius: { ip: '127.0.1.11', port: 18812 },
   sip: { ip: '127.0.1.12', port: 15070 },
+  http: { ip: '127.0.1.15', port: 18080, tlsPort: 18443 },
 } as const;
 
 /** Credentials every server is set up with. */
@@ -304,4 +305,27 @@ request_route {
   const d = spawnDaemon('kamailio', D, '/usr/sbin/kamailio', ['-DD', '-E', '-f', join(D, 'kamailio.cfg'), '-P', join(D, 'kamailio.pid'), '-Y', join(D, 'run')]);
   await waitUntil(d, () => tcpProbe(ip, port));
   return d;
+}
+
+/** nginx on 127.0.1.15 and ::1: HTTP and HTTPS (self-signed, CN localhost) serving `Test Page`. */
+export async function startNginx(): Promise<Daemon & { cert: string }> {
+  requireBinary('/usr/sbin/nginx', 'nginx');
+  const D = scratchDir('nginx');
+  const { ip, port, tlsPort } = ADDR.http;
+  mkdirSync(join(D, 'www'), { mode: 0o755 });
+  mkdirSync(join(D, 'tmp'), { mode: 0o755 });
+  writeFileSync(join(D, 'www', 'index.html'), 'Test Page\n', { mode: 0o644 });
+  const { cert, key } = await selfSignedCert(D);
+  const listen = (a: string) => `listen ${a}:${port}; listen ${a}:${tlsPort} ssl;`;
+  writeFileSync(join(D, 'nginx.conf'), [
+    `daemon off; master_process off; worker_processes 1; pid ${D}/nginx.pid; error_log stderr notice;`,
+    'events { worker_connections 64; }',
+    `http { access_log off; client_body_temp_path ${D}/tmp/body; proxy_temp_path ${D}/tmp/proxy;`,
+    `  fastcgi_temp_path ${D}/tmp/fcgi; uwsgi_temp_path ${D}/tmp/uwsgi; scgi_temp_path ${D}/tmp/scgi;`,
+    `  server { ${listen(ip)} ${listen('[::1]')} ssl_certificate ${cert}; ssl_certificate_key ${key}; root ${D}/www; } }`,
+    '',
+  ].join('\n'), { mode: 0o644 });
+  const d = spawnDaemon('nginx', D, '/usr/sbin/nginx', ['-p', D, '-c', join(D, 'nginx.conf')], 'SIGQUIT');
+  await waitUntil(d, () => tcpProbe(ip, port));
+  return Object.assign(d, { cert });
 }
