@@ -119,6 +119,8 @@ export function defaultGlobals(): GlobalDraft {
 export interface ReadOptions {
   /** CFGNAME; defaults to the basename of the file. */
   name?: string;
+  /** loadConfig: the path as messages name it (ldirectord's $CONFIG), when the file is read by another (absolute) path. */
+  shownAs?: string;
   /** -d: the logfile is not test-opened. */
   debug?: boolean;
   /** Supervised by the caller: the logfile is not test-opened. */

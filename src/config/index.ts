@@ -22,12 +22,13 @@ export async function parseConfigText(text: string, file: string, opts: ReadOpti
 
 /** Read, parse and resolve a config file; unreadable -> ConfigError at line 0 (`can not open file F`). */
 export async function loadConfig(file: string, opts: ReadOptions = {}): Promise<Config> {
+  const shown = opts.shownAs ?? file;
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    const diag: Diagnostics = new Diagnostics(file);
-    diag.error(0, `can not open file ${file}`);
+    const diag: Diagnostics = new Diagnostics(shown);
+    diag.error(0, `can not open file ${shown}`);
   }
-  return parseConfigText(text, file, opts);
+  return parseConfigText(text, shown, opts);
 }

@@ -250,6 +250,7 @@ class Daemon {
     this.#state = 'reloading';
     try {
       const next = await loadConfig(this.#opts.configPath, {
+        shownAs: this.#config.file,
         name: this.#opts.configName,
         debug: this.#opts.debug,
         supervised: this.#config.global.supervised,

@@ -55,7 +55,7 @@ test('a broken config on SIGHUP is logged and the old config keeps working fully
   writeFileSync(run.cfg, config([a]).replace('checktype=negotiate', 'checktype=frobnicate'));
   const from = run.lines.length;
   run.signal('SIGHUP');
-  await run.waitFor(new RegExp(`^Error \\[${pid}\\] reading file \\S*ld\\.cf at line \\d+: checktype must be `), WAIT, from);
+  await run.waitFor(new RegExp(`^Error \\[${pid}\\] reading file ld\\.cf at line \\d+: checktype must be `), WAIT, from);
 
   // Still checking and still applying: a goes down, then comes back.
   a.health = 'fail';
@@ -122,4 +122,31 @@ test('TERM while a batch is in flight: the batch finishes, then cleanstop emptie
   // The purge (the last batch) was sent only once the batch in flight at TERM was done.
   const [inFlight, purge] = run.calls().filter((c) => c.argv[0] === '-R').slice(-2);
   expect(Date.parse(purge!.time)).toBeGreaterThanOrEqual(Date.parse(inFlight!.time) + inFlight!.hang!);
+});
+
+// autoreload=yes: check_cfgfile's messages, the change applied like a reload (no
+// "on signal" line), the unchanged real untouched; then a broken edit is reported
+// and the running config keeps working.
+test('autoreload: an edit is applied without flapping; a broken edit is reported and the old config keeps running', async () => {
+  const a = await FlipServer.start('127.0.15.9');
+  const b = await FlipServer.start('127.0.15.10');
+  run = runDaemon(daemonDir('reload'), config([a], ['autoreload=yes']));
+  await run.waitFor(`Added real server: ${a.addr} (${V}) (Weight set to 1)`, WAIT);
+  await run.verified();
+
+  let from = run.lines.length;
+  writeFileSync(run.cfg, config([a, b], ['autoreload=yes']));
+  await run.waitFor("Configuration file 'ld.cf' has changed on disk", WAIT, from);
+  await run.waitFor(' - reread new configuration', WAIT, from);
+  await run.waitFor(`Added real server: ${b.addr} (${V}) (Weight set to 1)`, WAIT, from);
+  expect(run.grep(/on signal/, from)).toEqual([]);
+  expect(run.grep(new RegExp(a.addr.replace(/\./g, '\\.')), from)).toEqual([]);
+
+  from = run.lines.length;
+  writeFileSync(run.cfg, `${config([a, b], ['autoreload=yes'])}bogus=1\n`);
+  const err = await run.waitFor(/^Error \[\d+\] reading file ld\.cf at line \d+: Unknown command bogus=1$/, WAIT, from);
+  // The old config (a and b) still drives the table: b going down is still acted upon.
+  b.health = 'fail';
+  await run.waitFor(`Deleted real server: ${b.addr} (${V})`, WAIT, err);
+  await waitUntil(() => run!.reals(V)[b.addr] === undefined && run!.reals(V)[a.addr] === 1, WAIT, 'b out, a in');
 });
