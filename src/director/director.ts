@@ -4,26 +4,14 @@
 // carries out the returned events and commands.
 import { CheckCode, type CheckResult } from '../checks/result.js';
 import type { Config, RealServer, VirtualService } from '../config/model.js';
-import { destOf, fallbackDestOf, formatAddr, sameDest, serviceKey, serviceOf } from '../ipvs/table.js';
+import { destOf, fallbackDestOf, serviceKey, serviceOf } from '../ipvs/table.js';
 import type { DesiredTable, IpvsCommand, IpvsTable } from '../ipvs/types.js';
 import { desiredTable } from './desired.js';
+import { removeFallback, removeReal, restoreFallback, restoreReal } from './effects.js';
+import { email, log, type DirectorEvent } from './events.js';
 import * as msg from './messages.js';
-import { removalTarget, type Pair } from './pairs.js';
+import type { Pair } from './pairs.js';
 import { TableView } from './view.js';
-
-/** What the director asks the daemon to do. */
-export type DirectorEvent =
-  | { readonly kind: 'log'; readonly message: string }
-  | {
-      readonly kind: 'email';
-      readonly subject: string;
-      readonly virtual: VirtualService;
-      /** `ip:port` of the real, the key of ldirectord's re-send bookkeeping. */
-      readonly rserver: string;
-      /** ldirectord's `currenttime`: 0 = no re-send tracking, else seconds since the epoch. */
-      readonly time: number;
-    }
-  | { readonly kind: 'fallbackcommand'; readonly virtual: VirtualService; readonly status: 'start' | 'stop' };
 
 /** Events plus the commands that the desired table cannot express (re-sent or removed virtuals). */
 export interface Step {
@@ -242,7 +230,7 @@ export class Director {
       // ldirectord adopts reals it finds serving (weight > 0) as up, before any check.
       if (entry && entry.weight > 0) {
         state.status = 'up';
-        this.#restore(pair, events);
+        restoreReal(this.#view, pair, events);
         this.#fallbackOff(v, events);
       }
     }
@@ -257,7 +245,7 @@ export class Director {
       const state = this.#pair(pair);
       if (state.status === 'up') continue;
       Object.assign(state, { status: 'up', since: now, placeQuiesced: false });
-      this.#restore(pair, events);
+      restoreReal(this.#view, pair, events);
       this.#fallbackOff(pair.virtual, events);
       changed = true;
     }
@@ -281,84 +269,23 @@ export class Director {
       }
       const first = state.status === 'unknown';
       Object.assign(state, { status: 'down', since: now, placeQuiesced: false });
-      this.#remove(pair, state, first, now, events);
+      state.placeQuiesced = removeReal(this.#view, pair, { readd: this.#config.global.readdquiescent, first, now }, events);
       this.#fallbackOn(virtual, events);
       changed = true;
     });
     return changed;
   }
 
-  /** _restore_service for a real: add it, or restore its attributes, logging what changed. */
-  #restore(pair: Pair, events: DirectorEvent[]): void {
-    const { virtual: v, real: r } = pair;
-    const want = destOf(v, r);
-    const entry = this.#view.dest(v, want.addr);
-    if (entry && sameDest(entry, want)) return;
-    const line = entry ? msg.restored('real', r.addr, v.addr, r.weight) : msg.added('real', r.addr, v.addr, r.weight);
-    events.push(log(line), email(line, v, r.addr, 0));
-    this.#view.setDest(v, want);
-  }
-
-  /** _remove_service for a real: quiesce or delete it, as the virtual's quiescent says. */
-  #remove(pair: Pair, state: PairState, first: boolean, now: number, events: DirectorEvent[]): void {
-    const { virtual: v, real: r } = pair;
-    const found = removalTarget(this.#view, pair);
-    const secs = Math.floor(now / 1000);
-    if (!v.quiescent) {
-      if (!found) return;
-      const line = msg.deleted('real', found.addr, v.addr, found.mappedFrom);
-      events.push(log(line), email(line, v, found.addr, secs));
-      this.#view.removeDest(v, found.addr);
-      return;
-    }
-    const zero = destOf(v, r, 0);
-    if (found) {
-      if (found.dest.weight === 0 && found.dest.forward === r.forward) return;
-      const line = msg.quiescent(found.addr, v.addr, found.mappedFrom);
-      events.push(log(line), email(line, v, found.addr, secs));
-      this.#view.setDest(v, { ...found.dest, weight: 0 });
-      return;
-    }
-    if (this.#config.global.readdquiescent) {
-      events.push(log(msg.readdQuiescent(r.addr, v.addr)), email(msg.quiescent(r.addr, v.addr), v, r.addr, secs));
-    } else if (first) {
-      // ldirectord reaches "in the table with weight 0" by adding then quiescing; we place it directly.
-      const line = msg.quiescent(r.addr, v.addr);
-      events.push(log(line), email(line, v, r.addr, secs));
-      state.placeQuiesced = true;
-    } else {
-      return;
-    }
-    this.#view.setDest(v, zero);
-  }
-
   /** fallback_on: when no real of the virtual is up, add the fallback and run `fallbackcommand start`. */
   #fallbackOn(v: VirtualService, events: DirectorEvent[]): void {
     if (!this.#settled(v) || this.#anyUp(v)) return;
-    if (v.fallback) {
-      const want = fallbackDestOf(v, v.fallback);
-      const entry = this.#view.dest(v, want.addr);
-      if (!entry || !sameDest(entry, want)) {
-        const f = formatAddr(v.fallback.ip, v.fallback.port);
-        const line = entry ? msg.restored('fallback', f, v.addr, 1) : msg.added('fallback', f, v.addr, 1);
-        events.push(log(line), email(line, v, f, 0));
-        this.#view.setDest(v, want);
-      }
-    }
+    restoreFallback(this.#view, v, events);
     this.#command(v, 'start', events);
   }
 
   /** fallback_off: a real is up again, remove the fallback and run `fallbackcommand stop`. */
   #fallbackOff(v: VirtualService, events: DirectorEvent[]): void {
-    if (v.fallback) {
-      const want = fallbackDestOf(v, v.fallback);
-      if (this.#view.dest(v, want.addr)) {
-        const f = formatAddr(v.fallback.ip, v.fallback.port);
-        const line = msg.deleted('fallback', want.addr, v.addr, want.addr === f ? undefined : f);
-        events.push(log(line), email(line, v, want.addr, 0));
-        this.#view.removeDest(v, want.addr);
-      }
-    }
+    removeFallback(this.#view, v, events);
     this.#command(v, 'stop', events);
   }
 
@@ -395,12 +322,4 @@ export class Director {
 
 function pairKey(v: VirtualService, r: RealServer): string {
   return `${v.id}|${r.checkId}`;
-}
-
-function log(message: string): DirectorEvent {
-  return { kind: 'log', message };
-}
-
-function email(subject: string, virtual: VirtualService, rserver: string, time: number): DirectorEvent {
-  return { kind: 'email', subject, virtual, rserver, time };
 }
