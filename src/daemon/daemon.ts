@@ -113,7 +113,7 @@ class Daemon {
   }
 
   async #start(): Promise<void> {
-    const { logger } = this;
+    const logger = this.#logger;
     if (this.#config.global.fork) logger.info('fork=yes is ignored: every real server is checked concurrently on its own timer');
     this.#backend = this.#opts.backend ?? (await openBackend(this.#opts, logger));
     this.#sync = new TableSync({
@@ -197,10 +197,6 @@ class Daemon {
       inSync: drift.length === 0,
       drift: drift.map((d) => ({ kind: d.kind, message: d.message, command: commandLine(d.command) })),
     };
-  }
-
-  private get logger(): Logger {
-    return this.#logger;
   }
 
   /** One check verdict: monitorfile lines, then the director, then a table pass if something changed. */
