@@ -40,6 +40,14 @@ export interface SchedulerOptions {
    * over the whole interval: the second run lands on a uniform phase.
    */
   readonly startSpreadMs?: number;
+  /**
+   * First runs per second a batch of new jobs may start at (default 2000): N
+   * new jobs spread over min(interval, max(startSpreadMs, N / startRate s)).
+   * 20,000 reals started within one second are a thundering herd that a core
+   * needs seconds to absorb, and the backlog it leaves drains slowly; at
+   * 10,000+ reals the first runs spread over the whole interval instead.
+   */
+  readonly startRate?: number;
   /** Each run after the first is delayed by up to jitter x interval (default 0.05), to decorrelate. */
   readonly jitter?: number;
   readonly clock?: Clock;
@@ -130,15 +138,18 @@ export class CheckScheduler {
     if (this.stopped) throw new SchedulerStoppedError();
     const now = this.clock.now();
     const wanted = new Set<string>();
+    const fresh: CheckJob[] = [];
     for (const job of jobs) {
       wanted.add(job.checkId);
       const slot = this.slots.get(job.checkId);
       if (slot && sameIdentity(slot.job, job)) this.reconfigure(slot, job, now);
       else {
         if (slot) this.remove(slot);
-        this.add(job, now);
+        fresh.push(job);
       }
     }
+    const spreadMs = Math.max(this.opts.startSpreadMs ?? 1000, (fresh.length / (this.opts.startRate ?? 2000)) * 1000);
+    for (const job of fresh) this.add(job, now, spreadMs);
     for (const slot of [...this.slots.values()]) if (!wanted.has(slot.job.checkId)) this.remove(slot);
   }
 
@@ -168,12 +179,13 @@ export class CheckScheduler {
     };
   }
 
-  private add(job: CheckJob, now: number): void {
+  private add(job: CheckJob, now: number, spreadMs: number): void {
     const slot: Slot = { job, state: initialState(), base: now, removed: false };
     this.slots.set(job.checkId, slot);
     const interval = job.intervalMs;
     const offset = this.random() * interval; // the steady phase within the interval
-    const spread = Math.min(interval, this.opts.startSpreadMs ?? 1000);
+    // Spread over the whole interval, the first run is on the phase: no extra run.
+    const spread = Math.min(interval, spreadMs);
     const first = now + (interval > 0 ? (offset * spread) / interval : 0);
     slot.phase = now + offset > first ? now + offset : first + interval;
     this.schedule(slot, first, first);

@@ -90,6 +90,41 @@ describe('schedule discipline (manual clock)', () => {
     expect(starts).toHaveLength(10);
   });
 
+  it('spreads a big batch of new jobs at startRate rather than within startSpreadMs', async () => {
+    const clock = new ManualClock();
+    const starts: number[] = [];
+    let x = 0;
+    const { sched } = makeScheduler({
+      clock, lag: false, startSpreadMs: 1000, startRate: 10, random: () => (x = (x + 0.37) % 1),
+      factory: factoryOf({ connect: timedCheck(clock, 1, starts) }),
+    });
+    sched.update(connectJobs(50, {}, 60_000)); // 50 new jobs at 10/s: over 5 s, not 1 s
+    await clock.advance(1000);
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts.length).toBeLessThan(25);
+    await clock.advance(4000);
+    expect(starts.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('spreads first runs over the whole interval at most, and then each job runs once per interval', async () => {
+    const clock = new ManualClock();
+    const starts: number[] = [];
+    let x = 0;
+    const { sched } = makeScheduler({
+      // Multiples of 1/8: exact in binary, so no run lands a float's width off an interval boundary.
+      clock, lag: false, startSpreadMs: 1000, startRate: 10, jitter: 0, random: () => (x = (x + 0.375) % 1),
+      factory: factoryOf({ connect: timedCheck(clock, 1, starts) }),
+    });
+    const t0 = clock.now();
+    const jobs = ['a', 'b', 'c', 'd'].flatMap((k) => connectJobs(250, {}, 20_000).map((j) => ({ ...j, checkId: `${k}:${j.checkId}` })));
+    sched.update(jobs); // 1000 new jobs at 10/s would take 100 s: capped at the 20 s interval
+    for (let i = 0; i < 3; i++) {
+      await clock.advance(20_000);
+      // Exactly one run per job per interval, the first interval included (its first run is its phase).
+      expect(starts.filter((t) => t - t0 >= i * 20_000 && t - t0 < (i + 1) * 20_000)).toHaveLength(1000);
+    }
+  });
+
   it('aborts a hung check at its deadline with the check\'s own timeout code', async () => {
     const clock = new ManualClock();
     const signals: AbortSignal[] = [];
