@@ -100,20 +100,22 @@ export function httpExchange(req: ExchangeRequest, signal: AbortSignal): Promise
       new CheckError(CheckCode.L7RSP, `connection to ${req.origin} closed ${cutAt(parser.status)}`);
 
     signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => {
+    // `on`, not `once`: each fires at most once per socket anyway, finish() ignores
+    // repeats, and once() wraps every listener in a closure of its own.
+    socket.on('connect', () => {
       phase = req.tls ? 'tls' : 'http';
       if (!req.tls) socket.write(head, 'latin1');
     });
     if (req.tls) {
-      socket.once('secureConnect', () => {
+      socket.on('secureConnect', () => {
         phase = 'http';
         socket.write(head, 'latin1');
       });
     }
-    socket.once('end', () => finish(parser.end() ? undefined : closedEarly()));
-    socket.once('error', (err) => finish(classify(err, phase, parser.status, req.origin)));
+    socket.on('end', () => finish(parser.end() ? undefined : closedEarly()));
+    socket.on('error', (err) => finish(classify(err, phase, parser.status, req.origin)));
     // A TLS socket can close without 'end' (no close_notify); a settled exchange ignores this.
-    socket.once('close', () => finish(parser.end() ? undefined : closedEarly()));
+    socket.on('close', () => finish(parser.end() ? undefined : closedEarly()));
   });
 }
 
@@ -137,8 +139,17 @@ const UNSAFE = /[\0\r\n]/;
 /** Header names: RFC 9110 tokens. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** requestHead per request object: a check reuses its first request every interval. */
+const heads = new WeakMap<ExchangeRequest, string>();
+
 /** The request line and header section; a target or field that cannot be sent safely is an error. */
 function requestHead(req: ExchangeRequest): string {
+  let head = heads.get(req);
+  if (head === undefined) heads.set(req, (head = buildHead(req)));
+  return head;
+}
+
+function buildHead(req: ExchangeRequest): string {
   if (UNSAFE.test(req.path) || req.path.includes(' ')) {
     throw new CheckError(CheckCode.L7RSP, `invalid request: request target ${JSON.stringify(req.path)}`);
   }

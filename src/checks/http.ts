@@ -4,12 +4,12 @@
 // matches receive. Unlike LWP the answer must be complete and well-formed (B.12)
 // and TLS is not verified unless virtual.tlsVerify (B.9).
 import { readFile } from 'node:fs/promises';
-import type { RealServer } from '../config/model.js';
+import type { RealServer, VirtualService } from '../config/model.js';
 import type { CheckFn, CheckTarget } from './types.js';
 import { CheckCode, down, up } from './result.js';
 import { CheckError, errorText, failure } from './errors.js';
 import { compileReceive, receiveMatches } from './receive.js';
-import { httpExchange, type ExchangeAnswer, type TlsSettings } from './http-exchange.js';
+import { httpExchange, type ExchangeAnswer, type ExchangeRequest, type TlsSettings } from './http-exchange.js';
 
 /** Tunables of the HTTP check. */
 export interface HttpCheckOptions {
@@ -51,49 +51,69 @@ export const httpCheck: CheckFn = createHttpCheck();
 
 /** Request real.url, following redirects as LWP::UserAgent does for GET and HEAD. */
 async function fetchFollowing(
-  { virtual, real }: CheckTarget,
+  target: CheckTarget,
   signal: AbortSignal,
   maxBodyBytes: number,
   maxRedirects: number,
 ): Promise<ExchangeAnswer> {
-  const proxy = virtual.service === 'http_proxy';
+  const { virtual } = target;
+  // The CA file is read per check (a renewed CA is picked up without a reload), so
+  // only a request without one is reused from check to check.
   const ca = virtual.tlsVerify && virtual.tlsCaFile ? await readCa(virtual.tlsCaFile) : undefined;
-  // real.ip is a resolved address: a colon means IPv6.
-  const realHost = real.ip.includes(':') ? `[${real.ip}]` : real.ip;
-  let url = realUrl(real);
-  // ldirectord sets Host only for http/https; for http_proxy LWP derives it from the URL.
-  let hostHeader: string | undefined = proxy ? url.host : (virtual.virtualhost ?? realHost);
-  let sniName: string | undefined = proxy ? undefined : virtual.virtualhost;
+  let req = ca === undefined ? firstRequest(target, maxBodyBytes) : buildRequest(target, realUrl(target.real), true, ca, maxBodyBytes);
   for (let hop = 0; ; hop++) {
-    const secure = url.protocol === 'https:';
-    // LWP proxies only the http scheme ($ua->proxy("http", ...)); https goes direct.
-    const viaProxy = proxy && !secure;
-    const bareHost = url.hostname.replace(/^\[|\]$/g, '');
-    const tls: TlsSettings | undefined = secure
-      ? { verify: virtual.tlsVerify, ca, servername: sniName ?? bareHost, verifyName: sniName ?? bareHost }
-      : undefined;
-    // Host first, as LWP sends it; Connection: close is added by the exchange.
-    const headers = { Host: hostHeader ?? url.host, 'User-Agent': USER_AGENT };
-    const answer = await httpExchange(
-      {
-        host: viaProxy ? real.ip : bareHost,
-        port: viaProxy ? real.checkPort : Number(url.port) || (secure ? 443 : 80),
-        origin: viaProxy ? `http://${realHost}:${real.checkPort}` : url.origin,
-        path: viaProxy ? url.href : url.pathname + url.search,
-        method: virtual.httpmethod,
-        headers,
-        tls,
-        maxBodyBytes,
-      },
-      signal,
-    );
+    const answer = await httpExchange(req, signal);
     const location = answer.headers['location'];
     if (!REDIRECTS.has(answer.status) || hop >= maxRedirects || typeof location !== 'string') return answer;
-    url = parseUrl(location, url);
     // LWP removes Host (and Cookie) from the referral; the new URL's authority is used.
-    hostHeader = undefined;
-    sniName = undefined;
+    req = buildRequest(target, parseUrl(location, req.url), false, ca, maxBodyBytes);
   }
+}
+
+/** An exchange and the URL it fetches (the base of a relative redirect). */
+type HopRequest = ExchangeRequest & { readonly url: URL };
+
+/** The first request of a check, built once per real and virtual (the same every interval). */
+const firstRequests = new WeakMap<RealServer, { virtual: VirtualService; maxBodyBytes: number; req: HopRequest }>();
+function firstRequest(target: CheckTarget, maxBodyBytes: number): HopRequest {
+  const cached = firstRequests.get(target.real);
+  if (cached?.virtual === target.virtual && cached.maxBodyBytes === maxBodyBytes) return cached.req;
+  const req = buildRequest(target, realUrl(target.real), true, undefined, maxBodyBytes);
+  firstRequests.set(target.real, { virtual: target.virtual, maxBodyBytes, req });
+  return req;
+}
+
+/**
+ * The exchange for `url`: `first` is the configured request, which carries
+ * ldirectord's Host (virtualhost, else the real's IP) and SNI; a redirect's
+ * carries the new URL's authority, as LWP does.
+ */
+function buildRequest({ virtual, real }: CheckTarget, url: URL, first: boolean, ca: Buffer | undefined, maxBodyBytes: number): HopRequest {
+  const proxy = virtual.service === 'http_proxy';
+  // real.ip is a resolved address: a colon means IPv6.
+  const realHost = real.ip.includes(':') ? `[${real.ip}]` : real.ip;
+  // ldirectord sets Host only for http/https; for http_proxy LWP derives it from the URL.
+  const hostHeader = first && !proxy ? (virtual.virtualhost ?? realHost) : url.host;
+  const sniName = first && !proxy ? virtual.virtualhost : undefined;
+  const secure = url.protocol === 'https:';
+  // LWP proxies only the http scheme ($ua->proxy("http", ...)); https goes direct.
+  const viaProxy = proxy && !secure;
+  const bareHost = url.hostname.replace(/^\[|\]$/g, '');
+  const tls: TlsSettings | undefined = secure
+    ? { verify: virtual.tlsVerify, ca, servername: sniName ?? bareHost, verifyName: sniName ?? bareHost }
+    : undefined;
+  return {
+    url,
+    host: viaProxy ? real.ip : bareHost,
+    port: viaProxy ? real.checkPort : Number(url.port) || (secure ? 443 : 80),
+    origin: viaProxy ? `http://${realHost}:${real.checkPort}` : url.origin,
+    path: viaProxy ? url.href : url.pathname + url.search,
+    method: virtual.httpmethod,
+    // Host first, as LWP sends it; Connection: close is added by the exchange.
+    headers: { Host: hostHeader, 'User-Agent': USER_AGENT },
+    tls,
+    maxBodyBytes,
+  };
 }
 
 /** Parsed real.url, once per real: the URL parser is a visible share of a check's CPU at 20,000 reals. */
