@@ -311,6 +311,24 @@ describe.each(LOOPBACKS)('http/https on %s', (host) => {
     });
   });
 
+  test('many checks in flight at once each judge their own answer (one shared parser instance)', async () => {
+    const servers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => startHostileServer('ok', { host, body: `body-${i}-${'x'.repeat(i * 3000)}` })),
+    );
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, k) => {
+          const i = k % servers.length;
+          // Each body is only matched by its own server's pattern (and lengths differ, so reads split differently).
+          return check(target(servers[i]!, 'http', { virtual: { receive: `^body-${i}-x{${i * 3000}}$` } }));
+        }),
+      );
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
   test('an already aborted signal settles at once', async () => {
     const ac = new AbortController();
     ac.abort();
