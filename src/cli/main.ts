@@ -11,6 +11,7 @@ import type { DaemonOptions } from '../daemon/daemon.js';
 import { pidFilePath, readPidFile, runDir } from '../daemon/pidfile.js';
 import { controlSocketPath } from '../control/paths.js';
 import { spawnDetached, takeChildMarker, reportToParent } from '../daemon/detach.js';
+import { SignalRouter } from '../daemon/signals.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { parseInvocation, findConfig, type Invocation } from './lookup.js';
 import { openLogger, ldExit, DEFAULT_LOGFILE, type CliLogger } from './logging.js';
@@ -242,10 +243,11 @@ async function start(s: Session): Promise<number> {
   const { ctx, args, inv, config, logger, pidFile } = s;
   const opts = daemonOptions(s, args.debug);
   if (config.global.supervised || args.debug) {
-    // Loaded before the start line: from that line on, TERM/HUP are handled (no await in between).
     const { runForeground } = await daemonModule();
+    // Before the start line: from that line on, TERM/HUP are handled, even while the daemon is built.
+    const signals = new SignalRouter();
     logger.info(`Starting ${VERSION_STR} with pid: ${process.pid}`);
-    return runForeground({ config, logger, opts, debug: args.debug });
+    return runForeground({ config, logger, opts, debug: args.debug, signals });
   }
   logger.info(`Starting ${VERSION_STR} as daemon`);
   try {
@@ -282,7 +284,9 @@ function initError(s: Session, msg: string): number {
 async function daemonChild(s: Session): Promise<number> {
   const opts = daemonOptions(s, false);
   const { runDetachedChild } = await daemonModule();
-  return runDetachedChild({ config: s.config, logger: s.logger, opts, debug: false }, s.pidFile);
+  // Before the pid file exists: a TERM sent as soon as it appears must stop us cleanly.
+  const signals = new SignalRouter();
+  return runDetachedChild({ config: s.config, logger: s.logger, opts, debug: false, signals }, s.pidFile);
 }
 
 /** Entry point used by bin/ldirectord: runs the command line and exits with its status. */

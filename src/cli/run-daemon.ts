@@ -3,7 +3,7 @@
 // readiness to the waiting parent).
 import type { Config } from '../config/model.js';
 import { startDaemon, type DaemonOptions, type RunningDaemon } from '../daemon/daemon.js';
-import { installSignals } from '../daemon/signals.js';
+import type { SignalRouter } from '../daemon/signals.js';
 import { writePidFile, removePidFile } from '../daemon/pidfile.js';
 import { reportToParent } from '../daemon/detach.js';
 import type { CliLogger } from './logging.js';
@@ -15,6 +15,8 @@ export interface DaemonRun {
   readonly logger: CliLogger;
   readonly opts: DaemonOptions;
   readonly debug: boolean;
+  /** Installed by the caller before its first log line; uninstalled here once the daemon ends. */
+  readonly signals: SignalRouter;
 }
 
 function errorText(err: unknown): string {
@@ -33,21 +35,24 @@ function launch(run: DaemonRun): { daemon?: RunningDaemon; error?: string } {
 /** -d / supervised: run in this process until a signal stops the daemon; resolves with the exit status. */
 export async function runForeground(run: DaemonRun): Promise<number> {
   const { daemon, error } = launch(run);
-  if (!daemon) return ldExit(run.logger, run.debug, 1, error!);
+  if (!daemon) {
+    run.signals.uninstall();
+    return ldExit(run.logger, run.debug, 1, error!);
+  }
   // ld_process_term ends in ld_exit, which -d (DEBUG 3) logs: remember which signal it was.
   let signal = 'TERM';
-  const uninstall = installSignals({
+  run.signals.attach({
     stop: (sig) => daemon.stop((signal = sig)),
     reload: () => daemon.reload(),
   });
   try {
     await daemon.ready;
   } catch (err) {
-    uninstall();
+    run.signals.uninstall();
     return ldExit(run.logger, run.debug, 1, errorText(err));
   }
   const code = await daemon.stopped;
-  uninstall();
+  run.signals.uninstall();
   return ldExit(run.logger, run.debug, code, `Linux Director Daemon terminated on signal: ${signal}`);
 }
 
@@ -56,6 +61,7 @@ export async function runDetachedChild(run: DaemonRun, pidFile: string): Promise
   try {
     writePidFile(pidFile);
   } catch (err) {
+    run.signals.uninstall();
     reportToParent(`Can not open ${pidFile}: ${errorText(err)}`);
     return ldExit(run.logger, run.debug, 1, 'Initialisation Error');
   }
@@ -63,22 +69,23 @@ export async function runDetachedChild(run: DaemonRun, pidFile: string): Promise
   process.chdir('/');
   const { daemon, error } = launch(run);
   if (!daemon) {
+    run.signals.uninstall();
     removePidFile(pidFile);
     reportToParent(error);
     return ldExit(run.logger, run.debug, 1, error!);
   }
-  const uninstall = installSignals(daemon);
+  run.signals.attach(daemon);
   try {
     await daemon.ready;
   } catch (err) {
-    uninstall();
+    run.signals.uninstall();
     removePidFile(pidFile);
     reportToParent(errorText(err));
     return ldExit(run.logger, run.debug, 1, errorText(err));
   }
   reportToParent();
   const code = await daemon.stopped;
-  uninstall();
+  run.signals.uninstall();
   removePidFile(pidFile);
   return code;
 }

@@ -159,6 +159,25 @@ describe('foreground modes', () => {
     ]);
   });
 
+  test('a TERM sent the instant the start line appears stops the daemon cleanly (handlers precede the line)', async () => {
+    const cfg = goodConfig(s);
+    for (let i = 0; i < 3; i++) {
+      const child = spawn(BIN, ['-d', cfg, 'start'], { cwd: s.dir, env: s.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      started.push(child.pid!);
+      let err = '';
+      let sent = false;
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        err += c;
+        // In the same tick as the line arrives: the daemon is still being built.
+        if (!sent && err.includes('Starting Linux Director')) sent = child.kill('SIGTERM');
+      });
+      const exit = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      expect(sent).toBe(true);
+      expect(exit).toBe(0);
+      expect(err).toContain('Linux Director Daemon terminated on signal: TERM');
+    }
+  });
+
   test('supervised=yes: foreground, "[date] message" on stdout, no pid file', async () => {
     const cfg = goodConfig(s, 'sup.cf', 'supervised=yes\n');
     const child = spawn(BIN, [cfg, 'start'], { cwd: s.dir, env: s.env, stdio: ['ignore', 'pipe', 'pipe'] });
