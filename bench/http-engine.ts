@@ -5,31 +5,21 @@
 //
 // Servers: a child process (pinned to CPU 1 when taskset and 2+ CPUs exist,
 // this process to CPU 0) answering every connection with one fixed 200 and a
-// close, on 50 addresses 127.1.0.x. Each engine runs `concurrency` loops of
+// close, on 50 addresses 127.1.0.x (responders.ts). Each engine runs `concurrency` loops of
 // one request per fresh connection for `seconds`, after a 2 s warm-up; the
 // engines alternate for `rounds` rounds so drift in machine load hits all.
 //   socket       net.connect + write + read to EOF, no parsing: the floor
 //   ours         the production httpCheck (llhttp via http-parser.ts, own socket)
 //   undici-fresh a new undici Client per check (this project's first design)
 //   undici-reuse one undici Client per real, `reset: true` (fresh connection per request)
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { cpus } from 'node:os';
 import { Client, type Dispatcher } from 'undici';
 import { httpCheck } from '../src/checks/http.js';
 import type { CheckTarget } from '../src/checks/types.js';
+import { pinToCore0, responderAddress, startResponders } from './responders.js';
 
 const PORT = 18090;
 const HOSTS = 50;
-const SERVER_SRC = `
-import net from 'node:net';
-const [count, port] = process.argv.slice(1).map(Number);
-const resp = Buffer.from('HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nOK');
-let ready = 0;
-for (let i = 0; i < count; i++) {
-  const s = net.createServer((c) => { c.on('error', () => {}); c.once('data', () => c.end(resp)); });
-  s.listen({ host: '127.1.0.' + (i + 1), port, backlog: 4096 }, () => { if (++ready === count) console.log('ready'); });
-}`;
 const REQUEST = 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
 
 type Engine = (host: string) => Promise<void>;
@@ -95,7 +85,7 @@ async function drive(engine: Engine, concurrency: number, ms: number): Promise<{
   const loop = async (i: number): Promise<void> => {
     while (!stop) {
       try {
-        await engine(`127.1.0.${(i % HOSTS) + 1}`);
+        await engine(responderAddress(i % HOSTS));
         done++;
       } catch {
         failed++;
@@ -109,35 +99,13 @@ async function drive(engine: Engine, concurrency: number, ms: number): Promise<{
   return { done, failed };
 }
 
-function pin(): boolean {
-  try {
-    if (cpus().length < 2) return false;
-    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function startServers(pinned: boolean): Promise<ChildProcess> {
-  const args = ['--input-type=module', '-e', SERVER_SRC, String(HOSTS), String(PORT)];
-  const child = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`server child exited ${code}`)));
-  });
-  return child;
-}
-
 async function main(): Promise<void> {
   const concurrency = Number(process.argv[2] ?? 100);
   const seconds = Number(process.argv[3] ?? 6);
   const rounds = Number(process.argv[4] ?? 2);
-  const pinned = pin();
+  const pinned = pinToCore0();
   console.log(`node ${process.version}, ${pinned ? 'pinned to CPU 0 (servers on CPU 1)' : 'not pinned'}, concurrency ${concurrency}, ${seconds} s x ${rounds} rounds per engine`);
-  const child = await startServers(pinned);
+  const child = await startResponders(HOSTS, PORT, pinned);
   const totals = new Map<string, { done: number; failed: number; cpuUs: number; ms: number }>();
   try {
     for (let round = 0; round < rounds; round++) {

@@ -16,7 +16,6 @@
 // burst queues instead of failing with EMFILE. If your soft limit is 1024, the
 // cap becomes ~768 and the 20,000-real runs are bounded by it; raise it with
 // `ulimit -n 65536` (hard limit permitting) before running.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import type { RealServer, VirtualService } from '../src/config/model.js';
@@ -24,52 +23,15 @@ import type { CheckResult } from '../src/checks/result.js';
 import { CheckScheduler } from '../src/scheduler/scheduler.js';
 import { defaultCheckFactory } from '../src/scheduler/factory.js';
 import type { CheckJob } from '../src/scheduler/plan.js';
+import { pinToCore0, responderAddress, startResponders } from './responders.js';
 
 const INTERVAL_MS = 5000;
 const PORT = 18080;
 const ADDRESSES = 200; // distinct 127.1.x.y listeners; reals are spread over them
 const HEADROOM_FDS = 256;
 
-const SERVER_SRC = `
-import net from 'node:net';
-const [count, port] = process.argv.slice(1).map(Number);
-const resp = Buffer.from('HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nOK');
-let ready = 0;
-for (let i = 0; i < count; i++) {
-  const s = net.createServer((c) => { c.on('error', () => {}); c.once('data', () => c.end(resp)); });
-  s.listen({ host: '127.1.' + Math.floor(i / 250) + '.' + (i % 250 + 1), port, backlog: 4096 }, () => {
-    if (++ready === count) console.log('ready');
-  });
-}
-`;
-
 function addressOf(i: number): string {
-  const a = i % ADDRESSES;
-  return `127.1.${Math.floor(a / 250)}.${(a % 250) + 1}`;
-}
-
-// "On one core", literally: with 2+ CPUs and taskset(1) available, every thread
-// of this process (main, GC helpers, libuv pool) is pinned to CPU 0 and the
-// server child to CPU 1, so the checker cannot borrow a second core.
-function pinToCore0(): boolean {
-  try {
-    if (cpus().length < 2) return false;
-    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function startServers(pinned: boolean): Promise<ChildProcess> {
-  const args = ['--input-type=module', '-e', SERVER_SRC, String(ADDRESSES), String(PORT)];
-  const child = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`server child exited ${code}`)));
-  });
+  return responderAddress(i % ADDRESSES);
 }
 
 // Minimal resolved records: only the fields the connect and http checks read.
@@ -182,7 +144,7 @@ async function main(): Promise<void> {
   const maxConcurrent = Math.max(16, Math.min(4096, fds - HEADROOM_FDS));
   const pinned = process.argv[5] !== 'nopin' && pinToCore0();
   console.log(`node ${process.version}, cpus ${cpus().length}, checker ${pinned ? 'pinned to CPU 0 (servers on CPU 1)' : 'not pinned'}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ulimit -n ${fds}, concurrency cap ${maxConcurrent}, interval ${INTERVAL_MS} ms, ${seconds} s per run`);
-  const child = await startServers(pinned);
+  const child = await startResponders(ADDRESSES, PORT, pinned);
   try {
     for (const n of sizes) for (const kind of kinds) {
       await run(n, kind, seconds, maxConcurrent);
