@@ -85,7 +85,11 @@ export class ResponseParser {
     this.#head = options.head;
     this.#maxBodyBytes = options.maxBodyBytes;
     this.#maxHeaderBytes = options.maxHeaderBytes ?? MAX_HEADER_BYTES;
-    this.#ptr = engine().exports.llhttp_alloc(TYPE_RESPONSE);
+    const e = engine();
+    this.#ptr = e.exports.llhttp_alloc(TYPE_RESPONSE);
+    // A bare LF ends a line too (RFC 9112 2.2 lets a recipient accept it, browsers
+    // do, and so does LWP): a server that works in a browser must not be down here.
+    e.exports.llhttp_set_lenient_optional_cr_before_lf(this.#ptr, 1);
   }
 
   /** Status of the final (non-1xx) response once its headers are in, else 0. */
@@ -236,6 +240,7 @@ interface LlhttpExports {
   llhttp_finish(ptr: number): number;
   llhttp_get_error_reason(ptr: number): number;
   llhttp_errno_name(errno: number): number;
+  llhttp_set_lenient_optional_cr_before_lf(ptr: number, enabled: number): void;
   malloc(size: number): number;
   free(ptr: number): void;
 }

@@ -79,13 +79,22 @@ describe.each([0, 1, 3])('ResponseParser, pushed in pieces of %i bytes (0 = whol
     expect(parse('HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n', { step }).response).toMatchObject({ status: 304 });
   });
 
+  test('bare LF ends the status line and header lines (RFC 9112 2.2; browsers and LWP accept it)', () => {
+    const r = parse('HTTP/1.1 200 OK\nContent-Length: 2\nX-A: a\n\nOK', { step });
+    expect(r.response).toMatchObject({ status: 200, headers: { 'content-length': '2', 'x-a': 'a' } });
+    expect(r.response!.body.toString()).toBe('OK');
+    // Chunked framing still wants CRLF (llhttp's chunk-size rule).
+    expect(parse('HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n2\r\nOK\r\n0\r\n\r\n', { step }).done).toBe(true);
+    expect(parse('HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n2\nOK\n0\n\n', { step }).error?.code).toBe('HPE_STRICT');
+  });
+
   test('bytes after the complete response are not judged', () => {
     expect(parse('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOKgarbage', { step }).done).toBe(true);
   });
 
   test.each([
     ['non-HTTP bytes', 'HPE_INVALID_CONSTANT', 'SSH-2.0-OpenSSH_9.2\r\n'],
-    ['bare LF line ends', 'HPE_CR_EXPECTED', 'HTTP/1.1 200 OK\nContent-Length: 2\n\nOK'],
+    ['a CR not followed by LF', 'HPE_STRICT', 'HTTP/1.1 200 OK\rContent-Length: 2\r\r\nOK'],
     ['an unknown HTTP version', 'HPE_INVALID_VERSION', 'HTTP/1.2 200 OK\r\n\r\n'],
     ['a header without a colon', 'HPE_INVALID_HEADER_TOKEN', 'HTTP/1.1 200 OK\r\nBroken\r\n\r\n'],
     ['obs-fold', 'HPE_INVALID_HEADER_TOKEN', 'HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\nContent-Length: 0\r\n\r\n'],

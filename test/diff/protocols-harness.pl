@@ -2,7 +2,8 @@
 # Run one of the real ldirectord's check_* subs against one server and print
 # "up" or "down": loads /usr/sbin/ldirectord without its main code, with
 # service_set stubbed. Usage: protocols-harness.pl KEY=VALUE... (service, server,
-# port, request, receive, login, passwd, database, secret, protocol, timeout).
+# port, request, receive, login, passwd, database, secret, protocol, timeout,
+# httpmethod).
 use strict;
 use warnings;
 no warnings qw(redefine once);
@@ -52,6 +53,12 @@ my %dispatch = (
     dns => sub { main::check_dns($v, $r) }, sip => sub { main::check_sip($v, $r) },
     radius => sub { main::check_radius($v, $r) }, mysql => sub { main::check_mysql($v, $r) },
     pgsql => sub { main::check_pgsql($v, $r) }, oracle => sub { main::check_oracle($v, $r) },
+    http => sub {
+        # What ld_read_config leaves in a real for service=http: the URL and the method.
+        $r->{url} = "http://$a{server}:$a{port}$r->{request}";
+        $v->{httpmethod} = $a{httpmethod} // 'GET';
+        main::check_http($v, $r);
+    },
 );
 my $f = $dispatch{$s} or die "unknown service $s";
 $f->();
