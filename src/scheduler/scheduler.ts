@@ -48,6 +48,14 @@ export interface SchedulerOptions {
    * 10,000+ reals the first runs spread over the whole interval instead.
    */
   readonly startRate?: number;
+  /**
+   * Timers (runs, deadlines, retries) fire on a grid of this many ms (default
+   * 25): checks due within one slot start in a single wake-up of the loop. An
+   * idle director on a VM spends most of its CPU waking up (1,000 connect
+   * checks every 10 s: 10.6% of a core exact, 7.7% on the grid); a run or a
+   * deadline is at most this late, and the lag guard measures from the slot.
+   */
+  readonly timerSlackMs?: number;
   /** Each run after the first is delayed by up to jitter x interval (default 0.05), to decorrelate. */
   readonly jitter?: number;
   readonly clock?: Clock;
@@ -127,7 +135,7 @@ export class CheckScheduler {
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
     this.random = opts.random ?? Math.random;
-    this.timers = new TimerQueue(this.clock);
+    this.timers = new TimerQueue(this.clock, 10, opts.timerSlackMs ?? 25);
     this.maxConcurrent = Math.max(1, opts.maxConcurrent ?? 4096);
     this.ownsLag = opts.lag === undefined;
     this.lag = opts.lag === false ? undefined : (opts.lag ?? new LagMonitor({ now: this.clock.now }));

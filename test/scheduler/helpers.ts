@@ -48,10 +48,11 @@ export const pass = (code: CheckResult['code'] = CheckCode.L4OK): CheckResult =>
 export const fail = (code: CheckResult['code'], message = 'failed'): CheckResult =>
   ({ ok: false, code, message, durationMs: 0, attempt: 1, startedAt: Date.now() });
 
-/** A check that never answers on its own and reports `code` once aborted (as a real check must). */
-export function hangingCheck(code: CheckResult['code'], seen?: AbortSignal[]): CheckFn {
+/** A check that never answers on its own and reports `code` once aborted (as a real check must); `onStart` sees each start. */
+export function hangingCheck(code: CheckResult['code'], seen?: AbortSignal[], onStart?: () => void): CheckFn {
   return (_t, signal) => {
     seen?.push(signal);
+    onStart?.();
     return new Promise((resolve) => signal.addEventListener('abort', () => resolve(fail(code, 'aborted')), { once: true }));
   };
 }

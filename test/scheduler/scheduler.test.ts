@@ -25,6 +25,7 @@ function makeScheduler(opts: Partial<SchedulerOptions> & Pick<SchedulerOptions, 
     startSpreadMs: 0,
     random: () => 0,
     jitter: 0,
+    timerSlackMs: 0, // exact times; the grid has its own test
     ...opts,
   });
   started.push(sched);
@@ -123,6 +124,27 @@ describe('schedule discipline (manual clock)', () => {
       // Exactly one run per job per interval, the first interval included (its first run is its phase).
       expect(starts.filter((t) => t - t0 >= i * 20_000 && t - t0 < (i + 1) * 20_000)).toHaveLength(1000);
     }
+  });
+
+  it('with timerSlackMs, runs due within one slot start together at its end, and so do their deadlines', async () => {
+    const clock = new ManualClock(); // starts on a multiple of 25 ms
+    const starts: number[] = [];
+    const offsets = [0.0001, 0.0004, 0.0011, 0.0024]; // of the 10 s spread: 1, 4, 11 and 24 ms in
+    let k = 0;
+    const { sched, seen } = makeScheduler({
+      clock, lag: false, startSpreadMs: 10_000, timerSlackMs: 25, random: () => offsets[k++ % offsets.length]!,
+      factory: factoryOf({ connect: hangingCheck(CheckCode.L4TOUT, [], () => starts.push(clock.now())) }),
+    });
+    const t0 = clock.now();
+    sched.update(connectJobs(4, { checktimeout: 1 }, 10_000));
+    await clock.advance(24);
+    expect(starts).toEqual([]); // exact timers would have started three by now
+    await clock.advance(1);
+    expect(starts).toEqual([t0 + 25, t0 + 25, t0 + 25, t0 + 25]); // one wake-up for the slot
+    await clock.advance(999);
+    expect(seen).toHaveLength(0);
+    await clock.advance(1); // deadlines at t0 + 1025, together
+    expect(seen.map((s) => s.result.code)).toEqual([CheckCode.L4TOUT, CheckCode.L4TOUT, CheckCode.L4TOUT, CheckCode.L4TOUT]);
   });
 
   it('aborts a hung check at its deadline with the check\'s own timeout code', async () => {
