@@ -84,7 +84,15 @@ export function httpExchange(req: ExchangeRequest, signal: AbortSignal): Promise
         finish(invalidResponse(err, req.origin));
       }
     };
-    const socket = open(req).on('data', onBytes);
+    let socket: Socket;
+    try {
+      socket = open(req).on('data', onBytes);
+    } catch (err) {
+      // net/tls refuse some arguments synchronously (a port out of range, say).
+      parser.free();
+      reject(new CheckError(CheckCode.L4CON, `connect ${req.origin}: ${errorText(err)}`, { cause: err }));
+      return;
+    }
     let settled = false;
     const finish = (err?: CheckError): void => {
       if (settled) return;
