@@ -104,8 +104,9 @@ export function httpExchange(req: ExchangeRequest, signal: AbortSignal): Promise
       parser.free();
     };
     const onAbort = (): void => finish(timeoutCode());
-    const closedEarly = (): CheckError =>
-      new CheckError(CheckCode.L7RSP, `connection to ${req.origin} closed ${cutAt(parser.status)}`);
+    // The peer's close completes a body delimited by it; anything else is cut short.
+    const onEnd = (): void =>
+      finish(parser.end() ? undefined : new CheckError(CheckCode.L7RSP, `connection to ${req.origin} closed ${cutAt(parser.status)}`));
 
     signal.addEventListener('abort', onAbort, { once: true });
     // `on`, not `once`: each fires at most once per socket anyway, finish() ignores
@@ -120,10 +121,10 @@ export function httpExchange(req: ExchangeRequest, signal: AbortSignal): Promise
         socket.write(head, 'latin1');
       });
     }
-    socket.on('end', () => finish(parser.end() ? undefined : closedEarly()));
+    socket.on('end', onEnd);
     socket.on('error', (err) => finish(classify(err, phase, parser.status, req.origin)));
     // A TLS socket can close without 'end' (no close_notify); a settled exchange ignores this.
-    socket.on('close', () => finish(parser.end() ? undefined : closedEarly()));
+    socket.on('close', onEnd);
   });
 }
 

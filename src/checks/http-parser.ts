@@ -17,7 +17,6 @@ const require = createRequire(import.meta.url);
 /** llhttp's errno values we act on (undici/lib/llhttp/constants.js ERROR). */
 const OK = 0;
 const PAUSED = 21;
-const PAUSED_UPGRADE = 22;
 /** llhttp_alloc's parser type for responses (constants.js TYPE.RESPONSE). */
 const TYPE_RESPONSE = 2;
 /** on_headers_complete's answer "this message has no body" (HEAD, 1xx, 204, 304). */
@@ -290,7 +289,7 @@ class Engine {
 
   /** llhttp's own error for a failed execute: its reason text and HPE_* name. */
   error(ptr: number, errno: number): HttpResponseError {
-    if (errno === PAUSED_UPGRADE) return new HttpResponseError('EUPGRADE', 'unexpected protocol switch');
+    // (No upgrade pause can reach here: onHeadersComplete refuses an upgrade first.)
     const reason = this.#cString(this.exports.llhttp_get_error_reason(ptr)) || 'parse error';
     return new HttpResponseError(this.#cString(this.exports.llhttp_errno_name(errno)) || `HPE_${errno}`, reason);
   }

@@ -60,7 +60,7 @@ async function fetchFollowing(
   // The CA file is read per check (a renewed CA is picked up without a reload), so
   // only a request without one is reused from check to check.
   const ca = virtual.tlsVerify && virtual.tlsCaFile ? await readCa(virtual.tlsCaFile) : undefined;
-  let req = ca === undefined ? firstRequest(target, maxBodyBytes) : buildRequest(target, realUrl(target.real), true, ca, maxBodyBytes);
+  let req = ca === undefined ? firstRequest(target, maxBodyBytes) : buildRequest(target, parseUrl(target.real.url), true, ca, maxBodyBytes);
   for (let hop = 0; ; hop++) {
     const answer = await httpExchange(req, signal);
     const location = answer.headers['location'];
@@ -73,12 +73,12 @@ async function fetchFollowing(
 /** An exchange and the URL it fetches (the base of a relative redirect). */
 type HopRequest = ExchangeRequest & { readonly url: URL };
 
-/** The first request of a check, built once per real and virtual (the same every interval). */
+/** The first request of a check, built (URL parsed, head validated) once per real and virtual: it is the same every interval. */
 const firstRequests = new WeakMap<RealServer, { virtual: VirtualService; maxBodyBytes: number; req: HopRequest }>();
 function firstRequest(target: CheckTarget, maxBodyBytes: number): HopRequest {
   const cached = firstRequests.get(target.real);
   if (cached?.virtual === target.virtual && cached.maxBodyBytes === maxBodyBytes) return cached.req;
-  const req = buildRequest(target, realUrl(target.real), true, undefined, maxBodyBytes);
+  const req = buildRequest(target, parseUrl(target.real.url), true, undefined, maxBodyBytes);
   firstRequests.set(target.real, { virtual: target.virtual, maxBodyBytes, req });
   return req;
 }
@@ -114,14 +114,6 @@ function buildRequest({ virtual, real }: CheckTarget, url: URL, first: boolean, 
     tls,
     maxBodyBytes,
   };
-}
-
-/** Parsed real.url, once per real: the URL parser is a visible share of a check's CPU at 20,000 reals. */
-const realUrls = new WeakMap<RealServer, URL>();
-function realUrl(real: RealServer): URL {
-  let url = realUrls.get(real);
-  if (url === undefined) realUrls.set(real, (url = parseUrl(real.url)));
-  return url;
 }
 
 /** Parse an http(s) URL (relative to base for redirects); other schemes are a failure, as in LWP. */
