@@ -3,13 +3,11 @@
 // sending the same bytes, for well-formed, odd and broken answers. Prints
 // `case ldirectord ours`. Run through http-side-by-side.sh (it compiles this
 // file first); needs /usr/sbin/ldirectord (Debian package ldirectord).
-import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { httpCheck } from '../../src/checks/http.js';
 import { makeTarget, runWithDeadline } from '../helpers/target.js';
+import { ldirectordVerdict } from './harness.js';
 
-const HARNESS = join(process.cwd(), 'test', 'diff', 'protocols-harness.pl');
 const TIMEOUT = 2;
 const HOST = '127.0.0.1';
 
@@ -55,19 +53,7 @@ function serve(answer: Answer): Promise<{ server: Server; port: number }> {
 }
 
 function ldirectord(port: number): Promise<string> {
-  const args = ['service=http', `server=${HOST}`, `port=${port}`, 'request=/', `timeout=${TIMEOUT}`];
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn('timeout', ['-s', 'KILL', String(TIMEOUT * 4), 'perl', HARNESS, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.on('close', (code, signal) => {
-      const secs = ((Date.now() - started) / 1000).toFixed(1);
-      if (code === 137 || signal) return resolve(`HANG(>${TIMEOUT * 4}s)`);
-      const m = /RESULT (up|down)/.exec(out);
-      resolve(m ? `${m[1]}(${secs}s)` : `crash(${code})`);
-    });
-  });
+  return ldirectordVerdict({ service: 'http', server: HOST, port, request: '/', timeout: TIMEOUT }, TIMEOUT * 4);
 }
 
 async function ours(port: number): Promise<string> {

@@ -3,16 +3,13 @@
 // real Debian server. Prints `protocol state ldirectord ours`. Run through
 // protocols-side-by-side.sh (it compiles this file first); needs root and the
 // packages in test/helpers/apt-packages.txt.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { protocolChecks } from '../../src/checks/protocols/index.js';
 import type { Service } from '../../src/config/model.js';
 import type { Daemon } from '../helpers/daemons/daemon.js';
 import * as srv from '../helpers/daemons/servers.js';
 import { makeTarget, runWithDeadline } from '../helpers/target.js';
+import { ldirectordVerdict } from './harness.js';
 
-// The .sh wrapper runs us from the repository root (this file runs from a temporary build).
-const HARNESS = join(process.cwd(), 'test', 'diff', 'protocols-harness.pl');
 const TIMEOUT = 3;
 /** Seconds before a hung ldirectord check is called a hang (its own timeouts are TIMEOUT). */
 const HANG = 12;
@@ -30,15 +27,8 @@ interface Case {
   receive?: string;
 }
 
-function ldirectord(c: Case): string {
-  const args = Object.entries({ ...c, server: c.ip, timeout: TIMEOUT }).map(([k, v]) => `${k}=${v}`);
-  const started = Date.now();
-  const r = spawnSync('timeout', ['-s', 'KILL', String(HANG), 'perl', HARNESS, ...args], { encoding: 'utf8' });
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  if (r.status === 137 || r.signal) return `HANG(>${HANG}s)`;
-  const m = /RESULT (up|down)/.exec(r.stdout ?? '');
-  if (!m) return `crash:${(r.stderr ?? '').split('\n').find((l) => /Can't|died|exit/i.test(l))?.slice(0, 40) ?? r.status}`;
-  return `${m[1]}(${secs}s)`;
+function ldirectord(c: Case): Promise<string> {
+  return ldirectordVerdict({ ...c, server: c.ip, timeout: TIMEOUT }, HANG);
 }
 
 async function ours(c: Case): Promise<string> {
@@ -53,7 +43,7 @@ async function ours(c: Case): Promise<string> {
 
 const rows: string[][] = [];
 async function row(state: string, c: Case): Promise<void> {
-  const line = [c.service + (c.protocol === 'udp' ? '/udp' : ''), state, ldirectord(c), await ours(c)];
+  const line = [c.service + (c.protocol === 'udp' ? '/udp' : ''), state, await ldirectord(c), await ours(c)];
   rows.push(line);
   console.log(line.map((x, i) => x.padEnd([14, 10, 24, 24][i]!)).join(' '));
 }
