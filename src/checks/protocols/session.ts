@@ -4,16 +4,11 @@
 // in a library and still becomes a down result, never an exception.
 import type { CheckCodeValue, CheckResult } from '../result.js';
 import { CheckCode, down, up } from '../result.js';
+import { CheckError } from '../errors.js';
 
-/** A failed check with its result code; thrown inside a check body, caught by runCheck. */
-export class CheckError extends Error {
-  readonly code: CheckCodeValue;
-  constructor(code: CheckCodeValue, message: string) {
-    super(message);
-    this.name = 'CheckError';
-    this.code = code;
-  }
-}
+// One CheckError for every check (thrown inside a check body, caught by runCheck), and
+// one `ip:port` formatter; the protocol modules import both from here.
+export { CheckError, hostPort } from '../errors.js';
 
 /** How far the dialogue got: decides which timeout code an abort gets. */
 export type Phase = 'connect' | 'tls' | 'dialogue';
@@ -118,9 +113,4 @@ export function receiveRegex(source: string): RegExp {
   } catch (err) {
     throw new CheckError(CheckCode.L7RSP, `invalid receive regex /${source}/: ${describe(err)}`);
   }
-}
-
-/** `ip:port`, with brackets for IPv6, for messages. */
-export function hostPort(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
